@@ -1,0 +1,120 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Our own code builds in Swift 6 mode with every warning an error (DESIGN.md, issue 2).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "crier",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "crier", targets: ["crier"]),
+        .executable(name: "crier-bench", targets: ["crier-bench"]),
+        .library(name: "CrierPluginKit", targets: ["CrierPluginKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain: no I/O, no SQL, no HTTP.
+        .target(name: "CrierCore", swiftSettings: strict),
+        // What a plugin may see. Re-exports CrierCore.
+        .target(
+            name: "CrierPluginKit",
+            dependencies: [
+                "CrierCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CrierStore",
+            dependencies: [
+                "CrierCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CrierServer",
+            dependencies: [
+                "CrierCore",
+                "CrierPluginKit",
+                "CrierStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "crier",
+            dependencies: [
+                "CrierServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "crier-bench",
+            dependencies: [
+                "CrierStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CrierCoreTests",
+            dependencies: ["CrierCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CrierStoreTests",
+            dependencies: ["CrierStore", "CrierTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CrierServerTests",
+            dependencies: [
+                "CrierServer",
+                "CrierTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        // Shared test scaffolding: a fresh database per test on each engine.
+        .target(
+            name: "CrierTestSupport",
+            dependencies: ["CrierStore"],
+            path: "Tests/CrierTestSupport",
+            swiftSettings: strict
+        ),
+    ]
+)

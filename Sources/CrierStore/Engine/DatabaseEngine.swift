@@ -1,0 +1,26 @@
+import SQLKit
+
+/// One of the two SQL engines Crier runs on, behind one query layer.
+///
+/// Reads may run concurrently; `transaction` runs its body on one leased connection between
+/// `BEGIN` and `COMMIT` (SQLKit has no transaction API of its own: DESIGN.md section 12).
+public protocol DatabaseEngine: Sendable {
+    /// Which engine this is, for the few statements whose SQL differs.
+    var kind: EngineKind { get }
+    /// Runs `body` outside a transaction (single statements, reads).
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` inside one transaction: all of it commits or none of it does.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Keeps the engine's connections alive until cancelled (PostgreSQL's pool needs a runner).
+    func run() async
+    /// Closes every connection.
+    func shutdown() async
+    /// True when `error` is a unique-index violation (a concurrent duplicate insert).
+    func isUniqueViolation(_ error: any Error) -> Bool
+}
+
+/// The SQL engines Crier supports.
+public enum EngineKind: String, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+}

@@ -1,0 +1,53 @@
+import Logging
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// The scale-out engine: a pooled `PostgresClient`; transactions on one leased connection.
+public final class PostgresEngine: DatabaseEngine {
+    public let kind = EngineKind.postgres
+    private let client: PostgresClient
+    private let logger: Logger
+
+    /// Builds the client; `run()` must be running before queries are made.
+    public init(
+        host: String, port: Int, user: String, password: String?, database: String, requireTLS: Bool,
+        maxConnections: Int = 20, logger: Logger
+    ) {
+        var config = PostgresClient.Configuration(
+            host: host, port: port, username: user, password: password, database: database,
+            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        config.options.maximumConnections = maxConnections
+        config.options.minimumConnections = 0
+        client = PostgresClient(configuration: config, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: nil, logger: logger))
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(connection.sql(queryLogLevel: nil, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            // Callers handle their own errors (not found, conflict...), not postgres-nio's wrapper.
+            if let cause = error.closureError { throw cause }
+            throw error
+        }
+    }
+
+    public func run() async { await client.run() }
+
+    public func shutdown() async {}
+
+    public func isUniqueViolation(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError else { return false }
+        return psql.serverInfo?[.sqlState] == "23505"
+    }
+}

@@ -1,0 +1,39 @@
+import CrierCore
+import Foundation
+import SQLKit
+
+/// Appends journal entries inside the caller's transaction, so a change and its record commit together.
+struct JournalWriter {
+    let db: any SQLDatabase
+    let actor: Actor
+    let at: Date
+
+    func append(
+        venueId: Int64, customerId: Int64?, kind: String, subjectType: String, subjectId: Int64, data: JSONValue
+    ) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(data), as: UTF8.self)
+        try await db.raw("""
+            INSERT INTO journal (venue_id, customer_id, kind, subject_type, subject_id, data, actor, created_at)
+            VALUES (\(bind: venueId), \(bind: customerId), \(bind: kind), \(bind: subjectType), \(bind: subjectId),
+                    \(bind: text), \(bind: actor.description), \(bind: at.millisecondsSince1970))
+            """).run()
+    }
+}
+
+extension SQLDatabase {
+    /// Runs an INSERT ... RETURNING id and returns the new id.
+    func insertReturningID(_ query: SQLQueryString) async throws -> Int64 {
+        var query = query
+        query.appendLiteral(" RETURNING id")
+        guard let row = try await raw(query).first() else { throw StoreFailure("insert returned no id") }
+        return try row.decode(column: "id", as: Int64.self)
+    }
+}
+
+/// A failure that is Crier's fault, not the user's (HTTP 500).
+public struct StoreFailure: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,98 @@
+/// Crier's own schema, track "core". Append new versions; never edit a released one.
+/// Instants are BIGINT milliseconds since 1970 on both engines; every lookup the API makes has an index.
+public enum CoreMigrations {
+    public static let track = "core"
+
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "venues, staff and API keys") { engine in
+            let id = SchemaTypes.id(engine)
+            return [
+                """
+                CREATE TABLE venues (
+                    id \(id), slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL, timezone TEXT NOT NULL,
+                    default_region TEXT NOT NULL, quiet_start TEXT NULL, quiet_end TEXT NULL,
+                    sms_enabled BOOLEAN NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE staff_users (
+                    id \(id), email TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE memberships (
+                    user_id BIGINT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+                    venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL, PRIMARY KEY (user_id, venue_id))
+                """,
+                "CREATE INDEX memberships_venue ON memberships (venue_id)",
+                """
+                CREATE TABLE setup_tokens (
+                    token_hash TEXT PRIMARY KEY, venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
+                    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT NULL)
+                """,
+                """
+                CREATE TABLE api_keys (
+                    id \(id), venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, scope TEXT NOT NULL,
+                    created_at BIGINT NOT NULL, last_used_at BIGINT NULL, revoked_at BIGINT NULL)
+                """,
+                "CREATE INDEX api_keys_venue ON api_keys (venue_id, id)",
+            ]
+        },
+        Migration(version: 2, name: "customers, consent, events, bookings, journal") { engine in
+            let id = SchemaTypes.id(engine)
+            return [
+                """
+                CREATE TABLE customers (
+                    id \(id), venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
+                    first_name TEXT NOT NULL, last_name TEXT NOT NULL, mobile TEXT NOT NULL,
+                    email TEXT NULL, notes TEXT NULL,
+                    sort_last TEXT NOT NULL, sort_first TEXT NOT NULL, search_text TEXT NOT NULL,
+                    sms_transactional BOOLEAN NOT NULL, sms_marketing BOOLEAN NOT NULL,
+                    created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                // One customer per mobile per venue; also the webhook's sender lookup.
+                "CREATE UNIQUE INDEX customers_mobile ON customers (venue_id, mobile)",
+                // A-Z listing with keyset pagination.
+                "CREATE INDEX customers_sort ON customers (venue_id, sort_last, sort_first, id)",
+                """
+                CREATE TABLE consent_changes (
+                    id \(id), venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
+                    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    purpose TEXT NOT NULL, granted BOOLEAN NOT NULL, source TEXT NOT NULL, note TEXT NULL,
+                    changed_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX consent_changes_customer ON consent_changes (customer_id, id)",
+                """
+                CREATE TABLE events (
+                    id \(id), venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL, starts_at BIGINT NOT NULL, ends_at BIGINT NULL, capacity INTEGER NULL,
+                    status TEXT NOT NULL, description TEXT NULL,
+                    created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, cancelled_at BIGINT NULL)
+                """,
+                "CREATE INDEX events_start ON events (venue_id, starts_at, id)",
+                """
+                CREATE TABLE bookings (
+                    id \(id), venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
+                    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    event_id BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+                    seats INTEGER NOT NULL CHECK (seats >= 0), notes TEXT NULL,
+                    status TEXT NOT NULL, source TEXT NOT NULL,
+                    created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, cancelled_at BIGINT NULL)
+                """,
+                // At most one active booking per customer per event, enforced by the database.
+                "CREATE UNIQUE INDEX bookings_one_active ON bookings (customer_id, event_id) WHERE status = 'active'",
+                "CREATE INDEX bookings_event ON bookings (event_id, status, id)",
+                "CREATE INDEX bookings_customer ON bookings (customer_id, id)",
+                // No foreign keys: the journal outlives what it describes (it is the audit log).
+                """
+                CREATE TABLE journal (
+                    id \(id), venue_id BIGINT NOT NULL, customer_id BIGINT NULL, kind TEXT NOT NULL,
+                    subject_type TEXT NOT NULL, subject_id BIGINT NOT NULL, data TEXT NOT NULL,
+                    actor TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX journal_customer ON journal (customer_id, id)",
+                "CREATE INDEX journal_venue ON journal (venue_id, id)",
+            ]
+        },
+    ]
+}

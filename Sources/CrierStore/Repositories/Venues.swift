@@ -1,0 +1,139 @@
+import CrierCore
+import Foundation
+import SQLKit
+
+/// Venues: create, read, change settings. Every other query is scoped by a venue's id.
+public struct Venues: Sendable {
+    let store: Store
+
+    static let columns = "id, slug, name, timezone, default_region, quiet_start, quiet_end, sms_enabled, created_at"
+
+    /// Creates a venue; a taken slug is a 409.
+    public func create(_ settings: VenueSettings, actor: Actor) async throws -> Venue {
+        let now = store.clock.now()
+        do {
+            return try await store.engine.transaction { db in
+                if try await db.raw("SELECT id FROM venues WHERE slug = \(bind: settings.slug)").first() != nil {
+                    throw Self.slugTaken(settings.slug)
+                }
+                let id = try await db.insertReturningID("""
+                    INSERT INTO venues (slug, name, timezone, default_region, quiet_start, quiet_end, sms_enabled,
+                                        created_at, updated_at)
+                    VALUES (\(bind: settings.slug), \(bind: settings.name), \(bind: settings.timezone),
+                            \(bind: settings.defaultRegion), \(bind: settings.quietHours?.start.description),
+                            \(bind: settings.quietHours?.end.description), \(bind: settings.smsEnabled),
+                            \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+                    """)
+                let venue = Venue(
+                    id: id, slug: settings.slug, name: settings.name, timezone: settings.timezone,
+                    defaultRegion: settings.defaultRegion, quietHours: settings.quietHours,
+                    smsEnabled: settings.smsEnabled, createdAt: now)
+                try await JournalWriter(db: db, actor: actor, at: now).append(
+                    venueId: id, customerId: nil, kind: JournalKind.venueCreated, subjectType: "venue", subjectId: id,
+                    data: ["slug": .string(venue.slug), "name": .string(venue.name), "timezone": .string(venue.timezone)])
+                return venue
+            }
+        } catch let error where store.engine.isUniqueViolation(error) {
+            throw Self.slugTaken(settings.slug)
+        }
+    }
+
+    static func slugTaken(_ slug: String) -> CrierError {
+        .conflict(code: "slug_taken", message: "a venue with slug '\(slug)' already exists", fields: ["slug": "is taken"])
+    }
+
+    /// Creates the venue `default` when the install has none; returns it and whether it was new.
+    public func ensureDefault(timezone: String, region: String) async throws -> (venue: Venue, created: Bool) {
+        if let first = try await all().first { return (first, false) }
+        let settings: VenueSettings
+        do {
+            settings = try VenueSettings.validate(slug: "default", name: "My venue", timezone: timezone, defaultRegion: region)
+        } catch {
+            throw CrierError.invalid(error)
+        }
+        do {
+            return (try await create(settings, actor: .system), true)
+        } catch CrierError.conflict {
+            // Another instance created it first.
+            return (try await bySlug("default")!, false)
+        }
+    }
+
+    public func all() async throws -> [Venue] {
+        try await store.engine.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM venues ORDER BY id").all().map(Self.decode)
+        }
+    }
+
+    public func bySlug(_ slug: String) async throws -> Venue? {
+        try await store.engine.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM venues WHERE slug = \(bind: slug.lowercased())")
+                .first().map(Self.decode)
+        }
+    }
+
+    public func byID(_ id: Int64) async throws -> Venue? {
+        try await store.engine.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM venues WHERE id = \(bind: id)").first().map(Self.decode)
+        }
+    }
+
+    /// Applies `change` to the venue's current settings, validates and saves, journaling what changed.
+    public func update(
+        id: Int64, actor: Actor, change: @escaping @Sendable (VenueSettings) throws(CrierError) -> VenueSettings
+    ) async throws -> Venue {
+        let now = store.clock.now()
+        return try await store.engine.transaction { db in
+            guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM venues WHERE id = \(bind: id)").first()
+            else { throw CrierError.notFound("venue") }
+            let old = try Self.decode(row)
+            let current = VenueSettings(
+                slug: old.slug, name: old.name, timezone: old.timezone, defaultRegion: old.defaultRegion,
+                quietHours: old.quietHours, smsEnabled: old.smsEnabled)
+            let new = try change(current)
+            try await db.raw("""
+                UPDATE venues SET name = \(bind: new.name), timezone = \(bind: new.timezone),
+                    default_region = \(bind: new.defaultRegion), quiet_start = \(bind: new.quietHours?.start.description),
+                    quiet_end = \(bind: new.quietHours?.end.description), sms_enabled = \(bind: new.smsEnabled),
+                    updated_at = \(bind: now.millisecondsSince1970)
+                WHERE id = \(bind: id)
+                """).run()
+            var changed: [String: JSONValue] = [:]
+            if new.name != old.name { changed["name"] = .string(new.name) }
+            if new.timezone != old.timezone { changed["timezone"] = .string(new.timezone) }
+            if new.defaultRegion != old.defaultRegion { changed["default_region"] = .string(new.defaultRegion) }
+            if new.quietHours != old.quietHours {
+                changed["quiet_hours"] = new.quietHours.map {
+                    ["start": .string($0.start.description), "end": .string($0.end.description)]
+                } ?? .null
+            }
+            if new.smsEnabled != old.smsEnabled { changed["sms_enabled"] = .bool(new.smsEnabled) }
+            if !changed.isEmpty {
+                try await JournalWriter(db: db, actor: actor, at: now).append(
+                    venueId: id, customerId: nil, kind: JournalKind.venueChanged, subjectType: "venue", subjectId: id,
+                    data: .object(changed))
+            }
+            var venue = old
+            venue.name = new.name
+            venue.timezone = new.timezone
+            venue.defaultRegion = new.defaultRegion
+            venue.quietHours = new.quietHours
+            venue.smsEnabled = new.smsEnabled
+            return venue
+        }
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Venue {
+        let start = try row.decodeNil(column: "quiet_start") ? nil : LocalTime(try row.decode(column: "quiet_start", as: String.self))
+        let end = try row.decodeNil(column: "quiet_end") ? nil : LocalTime(try row.decode(column: "quiet_end", as: String.self))
+        return Venue(
+            id: try row.decode(column: "id", as: Int64.self),
+            slug: try row.decode(column: "slug", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            timezone: try row.decode(column: "timezone", as: String.self),
+            defaultRegion: try row.decode(column: "default_region", as: String.self),
+            quietHours: start.flatMap { s in end.map { QuietHours(start: s, end: $0) } },
+            smsEnabled: try row.decode(column: "sms_enabled", as: Bool.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+    }
+}
