@@ -17,9 +17,10 @@ public enum EventTime {
         let parts = DateComponents(
             year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute,
             second: local.second)
-        guard parts.isValidDate(in: calendar),
-            let date = calendar.date(from: parts)
-        else { return .failure(.malformed) }
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        // The calendar date itself must exist (no 31 April), whatever the clocks do that night.
+        guard parts.isValidDate(in: utc), let date = calendar.date(from: parts) else { return .failure(.malformed) }
         let back = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         guard back.hour == local.hour, back.minute == local.minute, back.day == local.day else {
             return .failure(.skippedByClockChange(zone.identifier))

@@ -166,6 +166,24 @@ public struct Bookings: Sendable {
         }
     }
 
+    /// Every booking of a customer with its event, soonest event first (for the customer page and API detail).
+    public func withEvents(venueId: Int64, customerId: Int64) async throws -> [(booking: Booking, event: Event)] {
+        try await store.engine.read { db in
+            let bookings = try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM bookings WHERE venue_id = \(bind: venueId) AND customer_id = \(bind: customerId)
+                ORDER BY id
+                """).all().map(Self.decode)
+            guard !bookings.isEmpty else { return [] }
+            let ids = Array(Set(bookings.map(\.eventId)))
+            let events = try await db.raw("""
+                SELECT \(unsafeRaw: Events.columns) FROM events WHERE id IN (\(binds: ids))
+                """).all().map(Events.decode)
+            let byID = Dictionary(uniqueKeysWithValues: events.map { ($0.id, $0) })
+            return bookings.compactMap { b in byID[b.eventId].map { (b, $0) } }
+                .sorted { ($0.1.startsAt, $0.0.id) < ($1.1.startsAt, $1.0.id) }
+        }
+    }
+
     static func refuseClosedEvent(_ event: Event, now: Date) throws {
         if event.status == .cancelled {
             throw CrierError.conflict(code: "event_cancelled", message: "\(event.name) is cancelled",

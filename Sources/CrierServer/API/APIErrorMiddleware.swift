@@ -1,0 +1,38 @@
+import CrierCore
+import Hummingbird
+import Logging
+
+/// Turns every failure under `/api/` into the JSON error shape, so integrators never get an empty
+/// or HTML error body: domain refusals, Hummingbird's own 404/405/413, and crashes-in-waiting (500,
+/// logged with an id the client can quote, with no internals in the body).
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = CrierRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as CrierError {
+            throw APIError(error)
+        } catch let error as HTTPError {
+            throw Self.translate(error)
+        } catch {
+            let id = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            context.logger.error("unhandled error", metadata: ["error_id": "\(id)", "error": "\(String(reflecting: error))"])
+            throw APIError(.internalServerError, code: "internal_error", message: "something went wrong on our side (error id \(id))")
+        }
+    }
+
+    static func translate(_ error: HTTPError) -> APIError {
+        switch error.status {
+        case .notFound: return APIError(.notFound, code: "not_found", message: "no such route")
+        case .methodNotAllowed: return APIError(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed here")
+        case .contentTooLarge:
+            return APIError(.contentTooLarge, code: "body_too_large", message: "request body is larger than \(JSONBody.maxSize / 1024) KiB")
+        default:
+            return APIError(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import CrierCore
+import CrierStore
+import Hummingbird
+
+/// `/api/v1/events`: times are RFC 3339 with an offset or local `YYYY-MM-DDTHH:MM` in the venue's zone.
+struct EventRoutes {
+    let store: Store
+    static let fields: Set<String> = ["name", "starts_at", "ends_at", "capacity", "description"]
+
+    func register(on api: RouterGroup<CrierRequestContext>) {
+        let events = api.group("events")
+        events.post { request, context in
+            let venue = try context.requireVenue()
+            var body = try await JSONBody.read(request, allowed: Self.fields)
+            let input = EventInput(
+                name: body.string("name") ?? nil, startsAt: body.string("starts_at") ?? nil, endsAt: body.string("ends_at") ?? nil,
+                capacity: body.int("capacity") ?? nil, description: body.string("description") ?? nil)
+            try body.throwIfInvalid()
+            let event = try await store.events.create(venue: venue, input: input, actor: context.actor)
+            return JSONResponse(Representation.event(event, zone: venue.timeZone), status: .created,
+                                headers: [.location: "/api/v1/events/\(event.event.id)"])
+        }
+        events.get { request, context in
+            let venue = try context.requireVenue()
+            let window = try request.queryEnum("when", as: EventWindow.self) ?? .upcoming
+            let page = try await store.events.list(
+                venueId: venue.id, window: window, cursor: request.uri.queryParameters.get("cursor"), limit: try request.pageLimit())
+            return JSONResponse(Representation.page(page) { Representation.event($0, zone: venue.timeZone) })
+        }
+        events.get(":id") { _, context in
+            let venue = try context.requireVenue()
+            let event = try await store.events.get(venueId: venue.id, id: try context.pathID("id", "event"))
+            return JSONResponse(Representation.event(event, zone: venue.timeZone))
+        }
+        events.patch(":id") { request, context in
+            let venue = try context.requireVenue()
+            let id = try context.pathID("id", "event")
+            var body = try await JSONBody.read(request, allowed: Self.fields.union(["status"]))
+            let name = body.string("name"), start = body.string("starts_at"), end = body.string("ends_at")
+            let capacity = body.int("capacity"), description = body.string("description")
+            let status = body.string("status")
+            var target: EventStatus?
+            if let status {
+                target = status.flatMap(EventStatus.init(rawValue:))
+                if target == nil { body.errors.add("status", "must be scheduled or cancelled") }
+            }
+            try body.throwIfInvalid()
+            let current = try await store.events.get(venueId: venue.id, id: id)
+            if target == .scheduled, current.event.status == .cancelled {
+                throw CrierError.conflict(code: "event_cancelled", message: "a cancelled event can't be reinstated; create it again",
+                                          fields: ["status": "can't go from cancelled back to scheduled"])
+            }
+            var event = current
+            if [name, start, end, description].contains(where: { $0 != nil }) || capacity != nil {
+                event = try await store.events.update(venue: venue, id: id, actor: context.actor) { input in
+                    var input = input
+                    if let name { input.name = name }
+                    if let start { input.startsAt = start }
+                    if let end { input.endsAt = end }
+                    if let capacity { input.capacity = capacity }
+                    if let description { input.description = description }
+                    return input
+                }
+            }
+            if target == .cancelled { event = try await store.events.cancel(venueId: venue.id, id: id, actor: context.actor) }
+            return JSONResponse(Representation.event(event, zone: venue.timeZone))
+        }
+        events.post(":id/cancel") { _, context in
+            let venue = try context.requireVenue()
+            let event = try await store.events.cancel(venueId: venue.id, id: try context.pathID("id", "event"), actor: context.actor)
+            return JSONResponse(Representation.event(event, zone: venue.timeZone))
+        }
+        events.delete(":id") { _, context in
+            let venue = try context.requireVenue()
+            try await store.events.delete(venueId: venue.id, id: try context.pathID("id", "event"), actor: context.actor)
+            return Response(status: .noContent)
+        }
+    }
+}

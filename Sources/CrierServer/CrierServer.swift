@@ -1,0 +1,56 @@
+import CrierCore
+import CrierStore
+import Hummingbird
+import Logging
+import Prometheus
+
+/// Settings of a running server that are not stored in the database.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// The base URL people and providers reach this server at (setup links, webhooks behind a proxy).
+    public var publicURL: String?
+
+    public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+    }
+
+    /// The base URL for links Crier prints: `public_url`, or this machine on the port.
+    public var baseURL: String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        let shown = host == "0.0.0.0" || host == "::" ? "localhost" : host
+        return "http://\(shown):\(port)"
+    }
+}
+
+/// Builds Crier's HTTP application over a store: JSON API, health and metrics.
+public enum CrierServer {
+    /// The router with every route and middleware; tests drive it through HummingbirdTesting.
+    public static func router(store: Store, registry: PrometheusCollectorRegistry) -> Router<CrierRequestContext> {
+        let router = Router(context: CrierRequestContext.self)
+        router.add(middleware: RequestMetrics(registry: registry))
+        router.add(middleware: APIErrorMiddleware())
+        HealthRoutes(store: store, registry: registry).register(on: router)
+        let api = router.group("api/v1").add(middleware: APIKeyAuthenticator(store: store))
+        VenueRoutes(store: store).register(on: api)
+        CustomerRoutes(store: store).register(on: api)
+        EventRoutes(store: store).register(on: api)
+        BookingRoutes(store: store).register(on: api)
+        return router
+    }
+
+    /// The application over a running store (see `Store.withRunning`); `runService()` stops it
+    /// gracefully on SIGTERM/SIGINT: in-flight requests finish, then the store closes.
+    public static func application(
+        store: Store, settings: ServerSettings, registry: PrometheusCollectorRegistry, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(store: store, registry: registry),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "crier"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+            logger: logger)
+    }
+}

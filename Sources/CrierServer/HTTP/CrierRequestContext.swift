@@ -1,0 +1,25 @@
+import CrierCore
+import CrierStore
+import Hummingbird
+
+/// Per-request state: who is calling (filled in by the API key check) on top of Hummingbird's own.
+public struct CrierRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The API key that authenticated the request, once `APIKeyAuthenticator` has run.
+    public var apiKey: APIKey?
+    /// The venue that key belongs to: every API query is scoped by it.
+    public var venue: Venue?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// The authenticated venue; the API routes sit behind the authenticator, so a missing one is a bug.
+    func requireVenue() throws -> Venue {
+        guard let venue else { throw APIError.unauthorized("missing API key") }
+        return venue
+    }
+
+    /// Who to record in the journal for this request.
+    var actor: Actor { apiKey.map { .apiKey($0.id) } ?? .system }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import CrierCore
+import CrierServer
+import CrierStore
+import Foundation
+import Logging
+
+/// `crier`: the server and its administration commands. `crier` alone is `crier serve`.
+@main
+struct Crier: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crier",
+        abstract: "SMS bookings, confirmations and reminders for venues.",
+        subcommands: [Serve.self, Migrate.self, AdminCommand.self, VenueCommand.self, APIKeyCommand.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// `--database URL`, taken by every command (env `CRIER_DATABASE_URL`; default `./crier.sqlite`).
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "sqlite:///path/file.sqlite or postgres://user:pass@host:5432/db (env CRIER_DATABASE_URL)")
+    var database: String?
+
+    func url() throws -> DatabaseURL {
+        let text = database ?? ProcessInfo.processInfo.environment["CRIER_DATABASE_URL"]
+        guard let text, !text.isEmpty else { return .default }
+        do { return try DatabaseURL(text) } catch { throw ValidationError(error.description) }
+    }
+
+    /// Opens the store, runs `body` with its connections alive, and turns refusals into a
+    /// message and exit code 1.
+    func withStore<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
+        let logger = Logging.make()
+        let url = try url()
+        do {
+            let store = try await Store.open(url, clock: SystemClock(), logger: logger)
+            return try await store.withRunning(body)
+        } catch let error as CrierError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(url.redacted): \(String(describing: error))\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The process-wide log setup: stderr, level from `CRIER_LOG_LEVEL` (default info).
+enum Logging {
+    static func make(label: String = "crier") -> Logger {
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        let level = ProcessInfo.processInfo.environment["CRIER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        logger.logLevel = level ?? .info
+        return logger
+    }
+}
+
+/// Writes a line to standard error (stdout is kept for what scripts capture, like a new API key).
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Writes a line to standard output unbuffered, so the setup link shows at once even when piped.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import CrierCore
+import CrierServer
+import CrierStore
+import Foundation
+import Hummingbird
+import Prometheus
+
+/// `crier serve`: migrate, prepare the first run, then serve HTTP until SIGTERM/SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (the default command).")
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: "Port to listen on (env CRIER_PORT).")
+    var port: Int?
+
+    @Option(help: "Address to listen on (env CRIER_HOST).")
+    var host: String?
+
+    @Option(name: .customLong("public-url"), help: "Base URL people and providers reach this server at (env CRIER_PUBLIC_URL).")
+    var publicURL: String?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let port = try port ?? env["CRIER_PORT"].map { text in
+            guard let n = Int(text) else { throw ValidationError("CRIER_PORT must be a number, not '\(text)'") }
+            return n
+        } ?? 8080
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        let settings = ServerSettings(
+            host: host ?? env["CRIER_HOST"] ?? "0.0.0.0", port: port, publicURL: publicURL ?? env["CRIER_PUBLIC_URL"])
+        let timezone = env["CRIER_TIMEZONE"] ?? "Europe/London"
+        let region = env["CRIER_REGION"] ?? "GB"
+        let logger = Logging.make()
+        try await db.withStore { store in
+            let outcome = try await FirstRun(store: store).prepare(timezone: timezone, region: region)
+            if outcome.venueCreated {
+                logger.info("created venue 'default' (\(outcome.venue.timezone)); rename it in settings or with the API")
+            }
+            let registry = PrometheusCollectorRegistry()
+            let app = CrierServer.application(store: store, settings: settings, registry: registry, logger: logger) { port in
+                var base = settings
+                base.port = port
+                say("Crier is listening on \(base.baseURL) (database: \(store.engine.kind.rawValue))")
+                if let token = outcome.setupToken {
+                    say("""
+
+                        No admin account yet. Open this one-time link to create the first one (valid 24 hours):
+                            \(base.baseURL)/setup/\(token)
+                        or run: crier admin create --email you@example.com --password '...'
+
+                        """)
+                }
+            }
+            try await app.runService()
+        }
+    }
+}
