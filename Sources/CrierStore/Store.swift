@@ -16,7 +16,8 @@ public struct Store: Sendable {
     }
 
     /// Opens the database at `url`. Call `engine.run()` (or `withRunning`) before using a PostgreSQL store.
-    public static func open(_ url: DatabaseURL, clock: any Clock, logger: Logger) async throws -> Store {
+    /// `maxConnections` bounds the PostgreSQL pool (SQLite always has one writer and a few readers).
+    public static func open(_ url: DatabaseURL, clock: any Clock, logger: Logger, maxConnections: Int = 20) async throws -> Store {
         let engine: any DatabaseEngine
         switch url {
         case .sqlite(let path):
@@ -24,7 +25,7 @@ public struct Store: Sendable {
         case .postgres(let host, let port, let user, let password, let database, let tls):
             engine = PostgresEngine(
                 host: host, port: port, user: user, password: password, database: database, requireTLS: tls,
-                logger: logger)
+                maxConnections: maxConnections, logger: logger)
         }
         return Store(engine: engine, clock: clock, logger: logger)
     }

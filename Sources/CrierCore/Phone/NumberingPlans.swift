@@ -26,7 +26,7 @@ public enum NumberingPlans {
     }
 
     static let ie = NumberingPlan(regions: ["IE"], countryCode: "353", trunkPrefix: "0", lengths: 7...10) { n in
-        if n.count == 9, n.hasAnyPrefix(["83", "85", "86", "87", "89"]) { return .mobile }
+        if n.count == 9, n.hasAnyPrefix(["83", "85", "86", "87", "88", "89"]) { return .mobile }
         if n.count == 9, n.hasPrefix("822") { return .mobile }
         if n.hasPrefix("8") && n.count == 9 { return .invalid }
         return .notMobile("a landline or service number")
@@ -44,8 +44,10 @@ public enum NumberingPlans {
             return .notMobile("a toll-free number")
         }
         if area == "900" { return .notMobile("a premium-rate number") }
-        if area.hasPrefix("5") && ["00", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32",
-                                   "33", "44", "66", "77", "88"].contains(String(area.suffix(2))) {
+        // 5XX codes set aside for personal communications services; the other 5XX are geographic.
+        if ["500", "521", "522", "523", "524", "525", "526", "527", "528", "529", "532", "533", "544", "566", "577", "588"]
+            .contains(area)
+        {
             return .notMobile("a personal-communications number")
         }
         if area == "710" || area == "600" || area == "622" { return .notMobile("a service number") }
@@ -61,9 +63,9 @@ public enum NumberingPlans {
 
     static let nz = NumberingPlan(regions: ["NZ"], countryCode: "64", trunkPrefix: "0", lengths: 7...10) { n in
         switch n.count {
-        case 10 where n.hasAnyPrefix(["20", "21", "22", "28"]): return .mobile
-        case 9 where n.hasAnyPrefix(["20", "21", "22", "27", "28", "29"]): return .mobile
-        case 8 where n.hasPrefix("21"): return .mobile
+        case 9...10 where n.hasAnyPrefix(["20", "21", "22", "27", "28", "29"]): return .mobile
+        case 8...9 where n.hasPrefix("26"): return .mobile
+        case 8 where n.hasAnyPrefix(["21", "275"]): return .mobile
         default: return n.hasPrefix("2") ? .invalid : .notMobile("a landline or service number")
         }
     }
@@ -93,6 +95,7 @@ public enum NumberingPlans {
 
     static let it = NumberingPlan(regions: ["IT"], countryCode: "39", trunkPrefix: nil, lengths: 6...12) { n in
         if n.hasPrefix("3") { return (9...10).contains(n.count) ? .mobile : .invalid }
+        if n.hasPrefix("43"), n.count == 10 { return .mobile }
         return .notMobile("a landline or service number")
     }
 

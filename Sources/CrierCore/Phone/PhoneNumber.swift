@@ -13,7 +13,9 @@ public struct PhoneNumber: Sendable, Hashable, Codable, CustomStringConvertible 
     /// `011 44 ...` from North America) and punctuated forms (`(415) 555-2671`); a stray
     /// trunk prefix after the country code (`+44 (0)7700 ...`) is forgiven, as people write it.
     public static func parse(_ text: String, defaultRegion: String) throws(PhoneNumberError) -> PhoneNumber {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // "++44..." is a common slip; libphonenumber forgives it too.
+        while trimmed.hasPrefix("++") { trimmed.removeFirst() }
         if trimmed.isEmpty { throw .empty }
         if trimmed.contains(where: \.isLetter) { throw .notANumber }
         let allowed = Set(" -./()\u{00A0}")

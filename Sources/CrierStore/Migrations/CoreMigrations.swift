@@ -40,13 +40,15 @@ public enum CoreMigrations {
         },
         Migration(version: 2, name: "customers, consent, events, bookings, journal") { engine in
             let id = SchemaTypes.id(engine)
+            // Sort keys compare byte-wise on both engines, so pages come out in the same order.
+            let sortText = engine == .postgres ? "TEXT COLLATE \"C\"" : "TEXT"
             return [
                 """
                 CREATE TABLE customers (
                     id \(id), venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
                     first_name TEXT NOT NULL, last_name TEXT NOT NULL, mobile TEXT NOT NULL,
                     email TEXT NULL, notes TEXT NULL,
-                    sort_last TEXT NOT NULL, sort_first TEXT NOT NULL, search_text TEXT NOT NULL,
+                    sort_last \(sortText) NOT NULL, sort_first \(sortText) NOT NULL, search_text TEXT NOT NULL,
                     sms_transactional BOOLEAN NOT NULL, sms_marketing BOOLEAN NOT NULL,
                     created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
                 """,

@@ -1,0 +1,60 @@
+import CrierCore
+import CrierStore
+import CrierTestSupport
+import Foundation
+import Testing
+
+struct JournalStoreTests {
+    @Test(arguments: TestEngines.all)
+    func everyChangeIsJournaledAndRefusalsWriteNothing(engine: EngineKind) async throws {
+        try await withTestStore(engine) { store in
+            let venue = try await store.makeVenue()
+            let event = try await store.makeEvent(venue, capacity: 1)
+            let ann = try await store.makeCustomer(venue, n: 1)
+            let bob = try await store.makeCustomer(venue, n: 2)
+            let booking = try await store.bookings.create(venue: venue, customerId: ann.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .apiKey(7))
+            let before = try await store.journal.after(id: 0, limit: 1000)
+            // Refused: over capacity. Neither a booking nor a journal entry may appear.
+            _ = try? await store.bookings.create(venue: venue, customerId: bob.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
+            #expect(try await store.journal.after(id: 0, limit: 1000) == before)
+            #expect(try await store.bookings.list(venueId: venue.id, filter: BookingFilter(eventId: event.id), cursor: nil, limit: 10).items.count == 1)
+
+            _ = try await store.bookings.update(venueId: venue.id, id: booking.id, seats: 0, notes: "just remind me", actor: .system)
+            _ = try await store.bookings.cancel(venueId: venue.id, id: booking.id, actor: .system)
+            try await store.customers.delete(venueId: venue.id, id: ann.id, actor: .system)
+
+            let page = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: nil, limit: 50)
+            #expect(page.items.map(\.kind) == [
+                JournalKind.customerDeleted, JournalKind.bookingDeleted, JournalKind.bookingCancelled, JournalKind.bookingChanged,
+                JournalKind.bookingCreated, JournalKind.consentGranted, JournalKind.customerCreated,
+            ])
+            let created = page.items.first { $0.kind == JournalKind.bookingCreated }!
+            #expect(created.actor == "api_key:7")
+            #expect(created.subjectId == booking.id)
+            let changed = page.items.first { $0.kind == JournalKind.bookingChanged }!
+            #expect(changed.data == ["event_id": .number(Double(event.id)), "event_name": "Quiz night",
+                                     "changed": ["seats": ["from": 1, "to": 0], "notes": ["from": nil, "to": "just remind me"]]])
+            // Paging newest first.
+            let first = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: nil, limit: 4)
+            let rest = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: first.nextCursor, limit: 4)
+            #expect((first.items + rest.items).map(\.id) == page.items.map(\.id))
+            #expect(rest.nextCursor == nil)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func deletingACustomerRemovesTheirBookingsInOneGo(engine: EngineKind) async throws {
+        try await withTestStore(engine) { store in
+            let venue = try await store.makeVenue()
+            let ann = try await store.makeCustomer(venue)
+            for day in [5.0, 6] {
+                let event = try await store.makeEvent(venue, days: day)
+                _ = try await store.bookings.create(venue: venue, customerId: ann.id, eventId: event.id, seats: 2, notes: nil, source: .staff, actor: .system)
+            }
+            try await store.customers.delete(venueId: venue.id, id: ann.id, actor: .system)
+            #expect(try await store.bookings.list(venueId: venue.id, filter: BookingFilter(customerId: ann.id), cursor: nil, limit: 10).items.isEmpty)
+            let deleted = try await store.journal.after(id: 0, limit: 100).filter { $0.kind == JournalKind.bookingDeleted }
+            #expect(deleted.count == 2)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import CrierCore
+import CrierStore
+import CrierTestSupport
+import Testing
+
+struct MigrationTests {
+    @Test(arguments: TestEngines.all)
+    func migrationsRunOnceAndAreRecorded(engine: EngineKind) async throws {
+        try await withTestStore(engine) { store in
+            // withTestStore already migrated: a second run applies nothing.
+            #expect(try await store.migrate() == 0)
+            let versions = try await Migrator(engine: store.engine, logger: store.logger).appliedVersions(track: CoreMigrations.track)
+            #expect(versions == CoreMigrations.all.map(\.version))
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func aFailingMigrationLeavesNothingBehind(engine: EngineKind) async throws {
+        try await withTestStore(engine) { store async throws -> Void in
+            let broken = Migration(version: 1, name: "half") { _ in
+                ["CREATE TABLE plugin_half (id INTEGER)", "THIS IS NOT SQL"]
+            }
+            let migrator = Migrator(engine: store.engine, logger: store.logger)
+            await #expect(throws: (any Error).self) { try await migrator.migrate(track: "test", [broken], now: 0) }
+            #expect(try await migrator.appliedVersions(track: "test").isEmpty)
+            // The table from the first statement was rolled back with the rest.
+            let ok = Migration(version: 1, name: "whole") { _ in ["CREATE TABLE plugin_half (id INTEGER)"] }
+            #expect(try await migrator.migrate(track: "test", [ok], now: 0) == 1)
+        }
+    }
+}
