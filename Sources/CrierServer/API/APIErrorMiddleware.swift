@@ -17,7 +17,10 @@ struct APIErrorMiddleware: RouterMiddleware {
         } catch let error as CrierError {
             throw APIError(error)
         } catch let error as HTTPError {
-            throw Self.translate(error)
+            throw Self.translate(error.status, message: error.body)
+        } catch let error as any HTTPResponseError {
+            // Hummingbird's own refusals, e.g. NIOTooManyBytesError (413) from a body over the limit.
+            throw Self.translate(error.status, message: nil)
         } catch {
             let id = String(UInt64.random(in: 0...UInt64.max), radix: 36)
             context.logger.error("unhandled error", metadata: ["error_id": "\(id)", "error": "\(String(reflecting: error))"])
@@ -25,14 +28,14 @@ struct APIErrorMiddleware: RouterMiddleware {
         }
     }
 
-    static func translate(_ error: HTTPError) -> APIError {
-        switch error.status {
+    static func translate(_ status: HTTPResponse.Status, message: String?) -> APIError {
+        switch status {
         case .notFound: return APIError(.notFound, code: "not_found", message: "no such route")
         case .methodNotAllowed: return APIError(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed here")
         case .contentTooLarge:
             return APIError(.contentTooLarge, code: "body_too_large", message: "request body is larger than \(JSONBody.maxSize / 1024) KiB")
         default:
-            return APIError(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+            return APIError(status, code: "http_\(status.code)", message: message ?? status.reasonPhrase)
         }
     }
 }
