@@ -1,0 +1,146 @@
+import ArgumentParser
+import CrierCore
+import CrierStore
+import Foundation
+import Logging
+
+/// `crier-bench`: seeds customers, events and bookings through the store on each engine and
+/// prints rows/s and the latency of single booking creation. Run it in release mode:
+///     swift run -c release crier-bench
+///     scripts/with-postgres bash -c 'swift run -c release crier-bench --postgres "$CRIER_TEST_POSTGRES_URL"'
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crier-bench", abstract: "Measure Crier's store: bulk seeding and booking latency.")
+
+    @Option(help: "Customers to create (each gets one booking).") var customers = 10_000
+    @Option(help: "Events to spread bookings over.") var events = 100
+    @Option(help: "Single bookings timed one by one for the latency figures.") var samples = 2_000
+    @Option(help: "Concurrent clients for the throughput figure.") var concurrency = 16
+    @Option(help: "Admin URL of a PostgreSQL server to also measure (a scratch database is created and dropped).")
+    var postgres: String?
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        print("crier-bench: \(customers) customers, \(events) events, \(customers) bookings, \(samples) timed bookings, \(concurrency) concurrent clients")
+        print(Row.header)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crier-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sqlite = try await Store.open(.sqlite(path: dir.appendingPathComponent("bench.sqlite").path), clock: SystemClock(), logger: logger)
+        print(try await sqlite.withRunning { try await measure($0, engine: "sqlite") }.line)
+
+        if let postgres {
+            let admin = try DatabaseURL(postgres)
+            guard case .postgres(let host, let port, let user, let password, _, let tls) = admin else {
+                throw ValidationError("--postgres must be a postgres:// URL")
+            }
+            let name = "crier_bench_\(Int(Date().timeIntervalSince1970))"
+            try await Store.open(admin, clock: SystemClock(), logger: logger, maxConnections: 1).withRunning { s in
+                try await s.engine.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            }
+            let store = try await Store.open(
+                .postgres(host: host, port: port, user: user, password: password, database: name, requireTLS: tls),
+                clock: SystemClock(), logger: logger, maxConnections: concurrency + 4)
+            let row = try await store.withRunning { try await measure($0, engine: "postgres") }
+            try await Store.open(admin, clock: SystemClock(), logger: logger, maxConnections: 1).withRunning { s in
+                try await s.engine.read { db in try await db.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
+            }
+            print(row.line)
+        }
+    }
+
+    func measure(_ store: Store, engine: String) async throws -> Row {
+        try await store.migrate()
+        let venue = try await store.venues.create(
+            try VenueSettings.validate(slug: "bench", name: "Bench", timezone: "Europe/London", defaultRegion: "GB"), actor: .system)
+        let start = Date().addingTimeInterval(30 * 86_400)
+
+        var row = Row(engine: engine)
+        var eventIDs: [Int64] = []
+        row.eventsPerSecond = try await rate(events) { i in
+            let e = try await store.events.create(
+                venue: venue, input: EventInput(name: "Event \(i)", startsAt: EventTime.rfc3339(start.addingTimeInterval(Double(i) * 3600), in: venue.timeZone)),
+                actor: .system)
+            eventIDs.append(e.event.id)
+        }
+        var customerIDs: [Int64] = []
+        row.customersPerSecond = try await rate(customers) { i in
+            customerIDs.append(try await customer(store, venue, i).id)
+        }
+        row.bookingsPerSecond = try await rate(customers) { i in
+            _ = try await store.bookings.create(
+                venue: venue, customerId: customerIDs[i], eventId: eventIDs[i % eventIDs.count], seats: i % 4, notes: nil,
+                source: .import, actor: .system)
+        }
+        // Latency: one booking at a time, each for a new customer, against a full table.
+        let extra = try await (0..<samples).asyncMap { try await customer(store, venue, customers + $0).id }
+        var latencies: [Double] = []
+        for (i, id) in extra.enumerated() {
+            let t0 = ContinuousClock.now
+            _ = try await store.bookings.create(
+                venue: venue, customerId: id, eventId: eventIDs[i % eventIDs.count], seats: 2, notes: nil, source: .api, actor: .system)
+            latencies.append((ContinuousClock.now - t0).seconds * 1000)
+        }
+        latencies.sort()
+        row.p50 = latencies[latencies.count / 2]
+        row.p99 = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))]
+        // Throughput with concurrent clients, as the HTTP server would see it.
+        let more = try await (0..<samples).asyncMap { try await customer(store, venue, customers + samples + $0).id }
+        let t0 = ContinuousClock.now
+        let (workers, targets) = (concurrency, eventIDs)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    for i in stride(from: worker, to: more.count, by: workers) {
+                        _ = try await store.bookings.create(
+                            venue: venue, customerId: more[i], eventId: targets[(i * 7) % targets.count], seats: 1, notes: nil,
+                            source: .api, actor: .system)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        row.concurrentPerSecond = Double(more.count) / (ContinuousClock.now - t0).seconds
+        return row
+    }
+
+    func customer(_ store: Store, _ venue: Venue, _ i: Int) async throws -> Customer {
+        try await store.customers.create(
+            venue: venue,
+            input: CustomerInput(firstName: "First\(i)", lastName: "Last\(i % 977)", mobile: String(format: "+4477%08d", i)),
+            actor: .system)
+    }
+
+    func rate(_ count: Int, _ body: (Int) async throws -> Void) async throws -> Double {
+        let t0 = ContinuousClock.now
+        for i in 0..<count { try await body(i) }
+        return Double(count) / (ContinuousClock.now - t0).seconds
+    }
+}
+
+/// One engine's figures.
+struct Row {
+    var engine: String
+    var eventsPerSecond = 0.0, customersPerSecond = 0.0, bookingsPerSecond = 0.0
+    var p50 = 0.0, p99 = 0.0, concurrentPerSecond = 0.0
+
+    static let header = "engine     events/s  customers/s  bookings/s  booking p50 ms  booking p99 ms  concurrent bookings/s"
+    var line: String {
+        String(format: "%-9@ %9.0f %12.0f %11.0f %15.2f %15.2f %22.0f", engine as NSString, eventsPerSecond, customersPerSecond,
+               bookingsPerSecond, p50, p99, concurrentPerSecond)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for element in self { out.append(try await transform(element)) }
+        return out
+    }
+}
