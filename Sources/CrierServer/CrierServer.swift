@@ -33,6 +33,8 @@ public enum CrierServer {
         router.add(middleware: RequestMetrics(registry: registry))
         router.add(middleware: APIErrorMiddleware())
         HealthRoutes(store: store, registry: registry).register(on: router)
+        // The API's description needs no key: tools fetch it before they have one.
+        router.get("api/v1/openapi.json") { _, _ in JSONResponse(OpenAPIDocument.value) }
         let api = router.group("api/v1").add(middleware: APIKeyAuthenticator(store: store))
         VenueRoutes(store: store).register(on: api)
         CustomerRoutes(store: store).register(on: api)

@@ -1,0 +1,121 @@
+import CrierCore
+
+/// The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`. Built in code so
+/// it ships inside the binary; `Tests/e2e` validates it and checks it against the routes.
+enum OpenAPIDocument {
+    static let value: JSONValue = [
+        "openapi": "3.1.0",
+        "info": ["title": "Crier API", "version": "1",
+                 "description": "Customers, events and bookings of one venue (the API key's). Errors are {\"error\": {code, message, fields}}."],
+        "servers": .array([["url": "/"]]),
+        "security": .array([["bearer": .array([])]]),
+        "components": ["securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]], "schemas": schemas],
+        "paths": paths,
+    ]
+
+    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
+    static func string(_ format: String? = nil, nullable: Bool = false) -> JSONValue {
+        var s: [String: JSONValue] = ["type": nullable ? .array(["string", "null"]) : "string"]
+        if let format { s["format"] = .string(format) }
+        return .object(s)
+    }
+    static func integer(nullable: Bool = false, minimum: Int? = nil) -> JSONValue {
+        var s: [String: JSONValue] = ["type": nullable ? .array(["integer", "null"]) : "integer"]
+        if let minimum { s["minimum"] = .from(minimum) }
+        return .object(s)
+    }
+    static let boolean: JSONValue = ["type": "boolean"]
+    static func object(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
+        ["type": "object", "properties": .object(properties), "required": .array(required.map(JSONValue.string))]
+    }
+    static func list(_ item: String) -> JSONValue {
+        object(["items": ["type": "array", "items": ref(item)], "next_cursor": string(nullable: true)], required: ["items", "next_cursor"])
+    }
+
+    static let schemas: JSONValue = [
+        "Error": object(["error": object(["code": string(), "message": string(), "fields": ["type": "object", "additionalProperties": string()],
+                                          "details": ["type": "object"]], required: ["code", "message"])], required: ["error"]),
+        "Venue": object(["id": integer(), "slug": string(), "name": string(), "timezone": string(), "default_region": string(),
+                         "quiet_hours": ["oneOf": .array([object(["start": string(), "end": string()]), ["type": "null"]])],
+                         "sms_enabled": boolean, "created_at": string("date-time")]),
+        "CustomerInput": object(["first_name": string(), "last_name": string(), "mobile": string(), "email": string(nullable: true),
+                                 "notes": string(nullable: true)]),
+        "Customer": object(["id": integer(), "first_name": string(), "last_name": string(), "mobile": string(),
+                            "email": string(nullable: true), "notes": string(nullable: true),
+                            "created_at": string("date-time"), "updated_at": string("date-time")],
+                           required: ["id", "first_name", "last_name", "mobile"]),
+        "CustomerDetail": ["allOf": .array([ref("Customer"), object([
+            "consent": ["type": "object"],
+            "bookings": object(["active": ["type": "array", "items": ref("Booking")], "reminder_only": ["type": "array", "items": ref("Booking")],
+                                "cancelled": ["type": "array", "items": ref("Booking")]]),
+        ])])],
+        "EventInput": object(["name": string(), "starts_at": string(), "ends_at": string(nullable: true),
+                              "capacity": integer(nullable: true, minimum: 0), "description": string(nullable: true),
+                              "status": ["enum": .array(["scheduled", "cancelled"])]]),
+        "Event": object(["id": integer(), "name": string(), "starts_at": string("date-time"), "starts_at_local": string(),
+                         "ends_at": string("date-time", nullable: true), "capacity": integer(nullable: true),
+                         "status": ["enum": .array(["scheduled", "cancelled"])], "description": string(nullable: true),
+                         "seats_booked": integer(), "seats_left": integer(nullable: true),
+                         "bookings": object(["seated": integer(), "reminder_only": integer()]),
+                         "created_at": string("date-time"), "updated_at": string("date-time")]),
+        "BookingInput": object(["customer_id": integer(), "event_id": integer(), "seats": integer(minimum: 0),
+                                "notes": string(nullable: true), "status": ["enum": .array(["active", "cancelled"])]]),
+        "Booking": object(["id": integer(), "customer_id": integer(), "event_id": integer(), "seats": integer(minimum: 0),
+                           "reminder_only": boolean, "notes": string(nullable: true), "status": ["enum": .array(["active", "cancelled"])],
+                           "source": string(), "created_at": string("date-time"), "updated_at": string("date-time"),
+                           "cancelled_at": string("date-time", nullable: true)]),
+        "JournalEntry": object(["id": integer(), "kind": string(), "subject_type": string(), "subject_id": integer(),
+                                "customer_id": integer(nullable: true), "data": [:], "actor": string(), "created_at": string("date-time")]),
+        "Consent": object(["sms": object(["transactional": boolean, "marketing": boolean]), "history": ["type": "array", "items": ["type": "object"]]]),
+        "CustomerList": list("Customer"), "EventList": list("Event"), "BookingList": list("Booking"), "JournalList": list("JournalEntry"),
+    ]
+
+    static func response(_ description: String, _ schema: String?) -> JSONValue {
+        guard let schema else { return ["description": .string(description)] }
+        return ["description": .string(description), "content": ["application/json": ["schema": ref(schema)]]]
+    }
+    static let errors: [String: JSONValue] = [
+        "401": response("missing, unknown or revoked API key", "Error"),
+        "403": response("read-only key", "Error"),
+        "404": response("not found in this venue", "Error"),
+        "409": response("conflicts with current state", "Error"),
+        "422": response("invalid fields", "Error"),
+    ]
+    static func op(_ summary: String, body: String? = nil, ok: (String, String?), query: [String] = [], path: Bool = false) -> JSONValue {
+        var responses = errors
+        responses[ok.0] = response(summary, ok.1)
+        var params: [JSONValue] = query.map { ["name": .string($0), "in": "query", "required": false, "schema": ["type": "string"]] }
+        if path { params.append(["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]]) }
+        var operation: [String: JSONValue] = ["summary": .string(summary), "responses": .object(responses)]
+        if !params.isEmpty { operation["parameters"] = .array(params) }
+        if let body { operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]] }
+        return .object(operation)
+    }
+
+    static let paths: JSONValue = [
+        "/api/v1/venue": ["get": op("The key's venue", ok: ("200", "Venue")),
+                          "patch": op("Change venue settings", body: "Venue", ok: ("200", "Venue"))],
+        "/api/v1/customers": ["post": op("Create a customer", body: "CustomerInput", ok: ("201", "Customer")),
+                              "get": op("List customers A-Z, search with q", ok: ("200", "CustomerList"), query: ["q", "cursor", "limit"])],
+        "/api/v1/customers/{id}": ["get": op("A customer with consent and bookings", ok: ("200", "CustomerDetail"), path: true),
+                                   "patch": op("Change a customer", body: "CustomerInput", ok: ("200", "CustomerDetail"), path: true),
+                                   "delete": op("Delete a customer and their bookings", ok: ("204", nil), path: true)],
+        "/api/v1/customers/{id}/journal": ["get": op("The customer's journal, newest first", ok: ("200", "JournalList"),
+                                                     query: ["cursor", "limit"], path: true)],
+        "/api/v1/customers/{id}/consent": ["get": op("SMS consent and its history", ok: ("200", "Consent"), path: true),
+                                           "patch": op("Change SMS consent", body: "Consent", ok: ("200", "Consent"), path: true)],
+        "/api/v1/events": ["post": op("Create an event", body: "EventInput", ok: ("201", "Event")),
+                           "get": op("List events", ok: ("200", "EventList"), query: ["when", "cursor", "limit"])],
+        "/api/v1/events/{id}": ["get": op("An event with seat counts", ok: ("200", "Event"), path: true),
+                                "patch": op("Change an event", body: "EventInput", ok: ("200", "Event"), path: true),
+                                "delete": op("Delete an event without active bookings", ok: ("204", nil), path: true)],
+        "/api/v1/events/{id}/cancel": ["post": op("Cancel an event", ok: ("200", "Event"), path: true)],
+        "/api/v1/bookings": ["post": op("Book a customer onto an event (seats 0 = reminder only)", body: "BookingInput", ok: ("201", "Booking")),
+                             "get": op("List bookings", ok: ("200", "BookingList"),
+                                       query: ["customer_id", "event_id", "status", "reminder_only", "cursor", "limit"])],
+        "/api/v1/bookings/{id}": ["get": op("A booking", ok: ("200", "Booking"), path: true),
+                                  "patch": op("Change seats, notes or cancel", body: "BookingInput", ok: ("200", "Booking"), path: true),
+                                  "delete": op("Delete a booking", ok: ("204", nil), path: true)],
+        "/api/v1/bookings/{id}/cancel": ["post": op("Cancel a booking", ok: ("200", "Booking"), path: true)],
+    ]
+}
