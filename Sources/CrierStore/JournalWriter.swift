@@ -22,6 +22,23 @@ struct JournalWriter {
     }
 }
 
+extension JournalWriter {
+    /// Appends a `*.changed` entry for the fields that differ between two snapshots, with the new
+    /// values and the ones they replaced; appends nothing when nothing changed.
+    func appendChanges(
+        venueId: Int64, customerId: Int64?, kind: String, subjectType: String, subjectId: Int64,
+        before: [String: JSONValue], after: [String: JSONValue], extra: [String: JSONValue] = [:]
+    ) async throws {
+        let keys = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
+        guard !keys.isEmpty else { return }
+        var data = extra
+        data["changed"] = .object(Dictionary(uniqueKeysWithValues: keys.map { ($0, after[$0] ?? .null) }))
+        data["previous"] = .object(Dictionary(uniqueKeysWithValues: keys.map { ($0, before[$0] ?? .null) }))
+        try await append(
+            venueId: venueId, customerId: customerId, kind: kind, subjectType: subjectType, subjectId: subjectId, data: .object(data))
+    }
+}
+
 extension SQLDatabase {
     /// Runs an INSERT ... RETURNING id and returns the new id.
     func insertReturningID(_ query: SQLQueryString) async throws -> Int64 {

@@ -59,6 +59,10 @@ struct EventStoreTests {
             }
             #expect(summary.seatsLeft == 0)
             #expect(summary.event.name == "Quiz (sold out)")
+            // The refused change left no trace; the accepted one records old and new values.
+            let changes = try await store.journal.after(id: 0, limit: 100).filter { $0.kind == JournalKind.eventChanged }
+            #expect(changes.map(\.data) == [["changed": ["capacity": 6, "name": "Quiz (sold out)"],
+                                              "previous": ["capacity": 10, "name": "Quiz night"]]])
         }
     }
 

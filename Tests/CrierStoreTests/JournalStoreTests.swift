@@ -33,7 +33,7 @@ struct JournalStoreTests {
             #expect(created.subjectId == booking.id)
             let changed = page.items.first { $0.kind == JournalKind.bookingChanged }!
             #expect(changed.data == ["event_id": .number(Double(event.id)), "event_name": "Quiz night",
-                                     "changed": ["seats": ["from": 1, "to": 0], "notes": ["from": nil, "to": "just remind me"]]])
+                                     "changed": ["seats": 0, "notes": "just remind me"], "previous": ["seats": 1, "notes": nil]])
             // Paging newest first.
             let first = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: nil, limit: 4)
             let rest = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: first.nextCursor, limit: 4)

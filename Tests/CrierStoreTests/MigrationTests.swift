@@ -29,3 +29,25 @@ struct MigrationTests {
         }
     }
 }
+
+struct SQLiteSettingsTests {
+    /// WAL, FULL sync (an acknowledged booking survives a power cut) and a busy timeout, on every connection.
+    @Test func sqliteRunsInWALWithFullSyncAndABusyTimeout() async throws {
+        try await withTestStore(.sqlite) { store in
+            for _ in 0..<4 {  // round-robins over the reader connections
+                let (mode, sync, timeout) = try await store.engine.read { db in
+                    (try await db.raw("PRAGMA journal_mode").first()!.decode(column: "journal_mode", as: String.self),
+                     try await db.raw("PRAGMA synchronous").first()!.decode(column: "synchronous", as: Int.self),
+                     try await db.raw("PRAGMA busy_timeout").first()!.decode(column: "timeout", as: Int.self))
+                }
+                #expect(mode == "wal")
+                #expect(sync == 2)
+                #expect(timeout >= 5000)
+            }
+            let writerSync = try await store.engine.transaction { db in
+                try await db.raw("PRAGMA synchronous").first()!.decode(column: "synchronous", as: Int.self)
+            }
+            #expect(writerSync == 2)
+        }
+    }
+}

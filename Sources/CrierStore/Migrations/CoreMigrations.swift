@@ -85,6 +85,7 @@ public enum CoreMigrations {
                 "CREATE UNIQUE INDEX bookings_one_active ON bookings (customer_id, event_id) WHERE status = 'active'",
                 "CREATE INDEX bookings_event ON bookings (event_id, status, id)",
                 "CREATE INDEX bookings_customer ON bookings (customer_id, id)",
+                "CREATE INDEX bookings_venue ON bookings (venue_id, id)",
                 // No foreign keys: the journal outlives what it describes (it is the audit log).
                 """
                 CREATE TABLE journal (

@@ -101,15 +101,11 @@ public struct Bookings: Sendable {
                 UPDATE bookings SET seats = \(bind: valid.seats), notes = \(bind: valid.notes), updated_at = \(bind: now.millisecondsSince1970)
                 WHERE id = \(bind: id)
                 """).run()
-            var changed: [String: JSONValue] = [:]
-            if valid.seats != booking.seats {
-                changed["seats"] = ["from": .number(Double(booking.seats)), "to": .number(Double(valid.seats))]
-            }
-            if valid.notes != booking.notes { changed["notes"] = ["from": .from(booking.notes), "to": .from(valid.notes)] }
-            try await JournalWriter(db: db, actor: actor, at: now).append(
+            try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
                 venueId: venueId, customerId: booking.customerId, kind: JournalKind.bookingChanged, subjectType: "booking",
-                subjectId: id, data: ["event_id": .number(Double(booking.eventId)), "event_name": .string(event.name),
-                                      "changed": .object(changed)])
+                subjectId: id, before: ["seats": .from(booking.seats), "notes": .from(booking.notes)],
+                after: ["seats": .from(valid.seats), "notes": .from(valid.notes)],
+                extra: ["event_id": .number(Double(booking.eventId)), "event_name": .string(event.name)])
             booking.seats = valid.seats
             booking.notes = valid.notes
             booking.updatedAt = now

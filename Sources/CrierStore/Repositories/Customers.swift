@@ -31,7 +31,7 @@ public struct Customers: Sendable {
                 let journal = JournalWriter(db: db, actor: actor, at: now)
                 try await journal.append(
                     venueId: venue.id, customerId: id, kind: JournalKind.customerCreated, subjectType: "customer",
-                    subjectId: id, data: Self.journalData(fields))
+                    subjectId: id, data: .object(Self.journalData(fields)))
                 try await Consents.record(
                     db, journal: journal, venueId: venue.id, customerId: id, purpose: .transactional, granted: true,
                     source: consentSource, note: nil)
@@ -78,15 +78,11 @@ public struct Customers: Sendable {
                         updated_at = \(bind: now.millisecondsSince1970)
                     WHERE id = \(bind: id) AND venue_id = \(bind: venue.id)
                     """).run()
-                let before = Self.journalData(CustomerFields(
-                    firstName: old.firstName, lastName: old.lastName, mobile: old.mobile, email: old.email, notes: old.notes))
-                let after = Self.journalData(fields)
-                if case .object(let b) = before, case .object(let a) = after, a != b {
-                    let changed = a.filter { b[$0.key] != $0.value }.merging(b.filter { a[$0.key] == nil }.mapValues { _ in .null }) { x, _ in x }
-                    try await JournalWriter(db: db, actor: actor, at: now).append(
-                        venueId: venue.id, customerId: id, kind: JournalKind.customerChanged, subjectType: "customer",
-                        subjectId: id, data: ["changed": .object(changed)])
-                }
+                let before = CustomerFields(
+                    firstName: old.firstName, lastName: old.lastName, mobile: old.mobile, email: old.email, notes: old.notes)
+                try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
+                    venueId: venue.id, customerId: id, kind: JournalKind.customerChanged, subjectType: "customer", subjectId: id,
+                    before: Self.journalData(before), after: Self.journalData(fields))
                 return Customer(
                     id: id, venueId: venue.id, firstName: fields.firstName, lastName: fields.lastName, mobile: fields.mobile,
                     email: fields.email, notes: fields.notes, createdAt: old.createdAt, updatedAt: now)
@@ -194,7 +190,7 @@ public struct Customers: Sendable {
             details: ["existing_customer_id": .number(Double(id)), "existing_customer_name": .string(name)])
     }
 
-    static func journalData(_ f: CustomerFields) -> JSONValue {
+    static func journalData(_ f: CustomerFields) -> [String: JSONValue] {
         ["first_name": .string(f.firstName), "last_name": .string(f.lastName), "mobile": .string(f.mobile.e164),
          "email": .from(f.email), "notes": .from(f.notes)]
     }

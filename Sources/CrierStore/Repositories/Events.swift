@@ -43,7 +43,7 @@ public struct Events: Sendable {
                 """)
             try await JournalWriter(db: db, actor: actor, at: now).append(
                 venueId: venue.id, customerId: nil, kind: JournalKind.eventCreated, subjectType: "event", subjectId: id,
-                data: Self.journalData(fields, zone: venue.timeZone))
+                data: .object(Self.journalData(fields, zone: venue.timeZone)))
             let event = Event(
                 id: id, venueId: venue.id, name: fields.name, startsAt: fields.startsAt, endsAt: fields.endsAt,
                 capacity: fields.capacity, status: .scheduled, description: fields.description, createdAt: now, updatedAt: now)
@@ -86,17 +86,11 @@ public struct Events: Sendable {
                     description = \(bind: fields.description), updated_at = \(bind: now.millisecondsSince1970)
                 WHERE id = \(bind: id)
                 """).run()
-            let before = Self.journalData(
-                EventFields(name: old.name, startsAt: old.startsAt, endsAt: old.endsAt, capacity: old.capacity,
-                            description: old.description), zone: zone)
-            let after = Self.journalData(fields, zone: zone)
-            if case .object(let b) = before, case .object(let a) = after, a != b {
-                let changed = a.filter { b[$0.key] != $0.value }
-                let previous = b.filter { a[$0.key] != $0.value }
-                try await JournalWriter(db: db, actor: actor, at: now).append(
-                    venueId: venue.id, customerId: nil, kind: JournalKind.eventChanged, subjectType: "event", subjectId: id,
-                    data: ["changed": .object(changed), "previous": .object(previous)])
-            }
+            let before = EventFields(
+                name: old.name, startsAt: old.startsAt, endsAt: old.endsAt, capacity: old.capacity, description: old.description)
+            try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
+                venueId: venue.id, customerId: nil, kind: JournalKind.eventChanged, subjectType: "event", subjectId: id,
+                before: Self.journalData(before, zone: zone), after: Self.journalData(fields, zone: zone))
             var event = old
             event.name = fields.name
             event.startsAt = fields.startsAt
@@ -208,7 +202,7 @@ public struct Events: Sendable {
         }
     }
 
-    static func journalData(_ f: EventFields, zone: TimeZone) -> JSONValue {
+    static func journalData(_ f: EventFields, zone: TimeZone) -> [String: JSONValue] {
         ["name": .string(f.name), "starts_at": .string(EventTime.rfc3339(f.startsAt, in: zone)),
          "ends_at": .from(f.endsAt.map { EventTime.rfc3339($0, in: zone) }), "capacity": .from(f.capacity),
          "description": .from(f.description)]

@@ -98,21 +98,9 @@ public struct Venues: Sendable {
                     updated_at = \(bind: now.millisecondsSince1970)
                 WHERE id = \(bind: id)
                 """).run()
-            var changed: [String: JSONValue] = [:]
-            if new.name != old.name { changed["name"] = .string(new.name) }
-            if new.timezone != old.timezone { changed["timezone"] = .string(new.timezone) }
-            if new.defaultRegion != old.defaultRegion { changed["default_region"] = .string(new.defaultRegion) }
-            if new.quietHours != old.quietHours {
-                changed["quiet_hours"] = new.quietHours.map {
-                    ["start": .string($0.start.description), "end": .string($0.end.description)]
-                } ?? .null
-            }
-            if new.smsEnabled != old.smsEnabled { changed["sms_enabled"] = .bool(new.smsEnabled) }
-            if !changed.isEmpty {
-                try await JournalWriter(db: db, actor: actor, at: now).append(
-                    venueId: id, customerId: nil, kind: JournalKind.venueChanged, subjectType: "venue", subjectId: id,
-                    data: .object(changed))
-            }
+            try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
+                venueId: id, customerId: nil, kind: JournalKind.venueChanged, subjectType: "venue", subjectId: id,
+                before: Self.journalData(current), after: Self.journalData(new))
             var venue = old
             venue.name = new.name
             venue.timezone = new.timezone
@@ -121,6 +109,12 @@ public struct Venues: Sendable {
             venue.smsEnabled = new.smsEnabled
             return venue
         }
+    }
+
+    static func journalData(_ s: VenueSettings) -> [String: JSONValue] {
+        ["name": .string(s.name), "timezone": .string(s.timezone), "default_region": .string(s.defaultRegion),
+         "quiet_hours": s.quietHours.map { ["start": .string($0.start.description), "end": .string($0.end.description)] } ?? .null,
+         "sms_enabled": .bool(s.smsEnabled)]
     }
 
     static func decode(_ row: any SQLRow) throws -> Venue {
