@@ -1,0 +1,57 @@
+/// Where an outbound message is in its life (DESIGN.md section 4).
+///
+/// ```
+/// scheduled --claim--> sending --accepted--> sent --callback--> delivered | undelivered | failed
+///     |                   |--retryable error--> scheduled   (backoff, up to a maximum of attempts)
+///     |                   |--permanent error--> failed
+///     |                   '--lease expired----> unknown     (never resent; a callback settles it)
+///     '--> cancelled | skipped | suppressed   (with a reason)
+/// ```
+public enum MessageStatus: String, Sendable, Codable, CaseIterable {
+    /// Waiting for its time (`scheduled_for`).
+    case scheduled
+    /// Claimed by a dispatcher, which holds a lease on it while it calls the provider.
+    case sending
+    /// The provider accepted it.
+    case sent
+    /// The handset received it.
+    case delivered
+    /// The carrier could not deliver it.
+    case undelivered
+    /// It will never be sent: refused by the provider, out of attempts, or a broken template.
+    case failed
+    /// The send call's outcome is not known (timeout, crash): never resent automatically.
+    case unknown
+    /// No longer wanted: booking or event cancelled, customer deleted or opted out later.
+    case cancelled
+    /// Its moment passed: booked too late, server down past the staleness limit, event moved.
+    case skipped
+    /// Not allowed to go: no consent, kill switch, flood guard.
+    case suppressed
+
+    /// No event moves a message out of a final status.
+    public var isFinal: Bool {
+        switch self {
+        case .delivered, .undelivered, .failed, .cancelled, .skipped, .suppressed: return true
+        case .scheduled, .sending, .sent, .unknown: return false
+        }
+    }
+
+    /// Still waiting to be sent (what cancellations and re-timing act on).
+    public var isPending: Bool { self == .scheduled }
+}
+
+/// What a provider's status callback reports.
+public enum DeliveryReport: String, Sendable, Codable, CaseIterable {
+    case sent, delivered, undelivered, failed
+
+    /// The status this report moves a message to.
+    var status: MessageStatus {
+        switch self {
+        case .sent: return .sent
+        case .delivered: return .delivered
+        case .undelivered: return .undelivered
+        case .failed: return .failed
+        }
+    }
+}
