@@ -50,6 +50,15 @@ public enum JournalKind {
     public static let bookingDeleted = "booking.deleted"
     public static let consentGranted = "consent.granted"
     public static let consentRevoked = "consent.revoked"
+    public static let messageQueued = "message.queued"
+    public static let messageSkipped = "message.skipped"
+    public static let messageCancelled = "message.cancelled"
+    public static let messageSuppressed = "message.suppressed"
+    public static let messageSent = "message.sent"
+    public static let messageDelivered = "message.delivered"
+    public static let messageUndelivered = "message.undelivered"
+    public static let messageFailed = "message.failed"
+    public static let messageUnknown = "message.unknown"
 }
 
 /// Who made a change, as recorded in the journal.

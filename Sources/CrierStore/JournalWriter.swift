@@ -8,33 +8,36 @@ struct JournalWriter {
     let actor: Actor
     let at: Date
 
+    /// Appends one entry and returns its id.
+    @discardableResult
     func append(
         venueId: Int64, customerId: Int64?, kind: String, subjectType: String, subjectId: Int64, data: JSONValue
-    ) async throws {
+    ) async throws -> Int64 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let text = String(decoding: try encoder.encode(data), as: UTF8.self)
-        try await db.raw("""
+        return try await db.insertReturningID("""
             INSERT INTO journal (venue_id, customer_id, kind, subject_type, subject_id, data, actor, created_at)
             VALUES (\(bind: venueId), \(bind: customerId), \(bind: kind), \(bind: subjectType), \(bind: subjectId),
                     \(bind: text), \(bind: actor.description), \(bind: at.millisecondsSince1970))
-            """).run()
+            """)
     }
 }
 
 extension JournalWriter {
     /// Appends a `*.changed` entry for the fields that differ between two snapshots, with the new
     /// values and the ones they replaced; appends nothing when nothing changed.
+    @discardableResult
     func appendChanges(
         venueId: Int64, customerId: Int64?, kind: String, subjectType: String, subjectId: Int64,
         before: [String: JSONValue], after: [String: JSONValue], extra: [String: JSONValue] = [:]
-    ) async throws {
+    ) async throws -> Int64? {
         let keys = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
-        guard !keys.isEmpty else { return }
+        guard !keys.isEmpty else { return nil }
         var data = extra
         data["changed"] = .object(Dictionary(uniqueKeysWithValues: keys.map { ($0, after[$0] ?? .null) }))
         data["previous"] = .object(Dictionary(uniqueKeysWithValues: keys.map { ($0, before[$0] ?? .null) }))
-        try await append(
+        return try await append(
             venueId: venueId, customerId: customerId, kind: kind, subjectType: subjectType, subjectId: subjectId, data: .object(data))
     }
 }

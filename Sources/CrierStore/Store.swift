@@ -80,6 +80,7 @@ public struct Store: Sendable {
     public var bookings: Bookings { Bookings(store: self) }
     public var journal: Journal { Journal(store: self) }
     public var consents: Consents { Consents(store: self) }
+    public var messages: Messages { Messages(store: self) }
 }
 
 /// One page of a list and the cursor for the next one (nil on the last page).

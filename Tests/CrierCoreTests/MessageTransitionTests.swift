@@ -6,32 +6,22 @@ struct MessageTransitionTests {
     typealias T = MessageTransition
     static let events: [MessageEvent] = [
         .claim, .accepted, .retryableFailure(attemptsLeft: true), .retryableFailure(attemptsLeft: false), .permanentFailure,
-        .leaseExpired, .report(.sent), .report(.delivered), .report(.undelivered), .report(.failed),
+        .leaseExpired, .postpone, .report(.sent), .report(.delivered), .report(.undelivered), .report(.failed),
         .withdraw(.cancelled), .withdraw(.skipped), .withdraw(.suppressed), .withdraw(.sent),
     ]
 
     /// Expected outcome per status, in the order of `events`.
     static let table: [MessageStatus: [T]] = [
-        .scheduled: [.to(.sending), .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused,
-                     .to(.cancelled), .to(.skipped), .to(.suppressed), .refused],
-        .sending: [.refused, .to(.sent), .to(.scheduled), .to(.failed), .to(.failed), .to(.unknown), .to(.sent), .to(.delivered),
-                   .to(.undelivered), .to(.failed), .to(.cancelled), .to(.skipped), .to(.suppressed), .refused],
-        .sent: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .unchanged, .to(.delivered), .to(.undelivered),
-                .to(.failed), .unchanged, .unchanged, .unchanged, .refused],
-        .unknown: [.refused, .to(.sent), .unchanged, .unchanged, .to(.failed), .unchanged, .to(.sent), .to(.delivered),
-                   .to(.undelivered), .to(.failed), .unchanged, .unchanged, .unchanged, .refused],
-        .delivered: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged,
-                     .unchanged, .unchanged, .unchanged, .refused],
-        .undelivered: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .unchanged,
-                       .unchanged, .unchanged, .unchanged, .unchanged, .refused],
-        .failed: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged,
-                  .unchanged, .unchanged, .unchanged, .refused],
-        .cancelled: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused,
-                     .unchanged, .unchanged, .unchanged, .refused],
-        .skipped: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused,
-                   .unchanged, .unchanged, .unchanged, .refused],
-        .suppressed: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused,
-                      .unchanged, .unchanged, .unchanged, .refused],
+        .scheduled: [.to(.sending), .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .to(.cancelled), .to(.skipped), .to(.suppressed), .refused],
+        .sending: [.refused, .to(.sent), .to(.scheduled), .to(.failed), .to(.failed), .to(.unknown), .to(.scheduled), .to(.sent), .to(.delivered), .to(.undelivered), .to(.failed), .to(.cancelled), .to(.skipped), .to(.suppressed), .refused],
+        .sent: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .to(.delivered), .to(.undelivered), .to(.failed), .unchanged, .unchanged, .unchanged, .refused],
+        .unknown: [.refused, .to(.sent), .unchanged, .unchanged, .to(.failed), .unchanged, .refused, .to(.sent), .to(.delivered), .to(.undelivered), .to(.failed), .unchanged, .unchanged, .unchanged, .refused],
+        .delivered: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .refused],
+        .undelivered: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .refused],
+        .failed: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .refused],
+        .cancelled: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
+        .skipped: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
+        .suppressed: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
     ]
 
     @Test(arguments: MessageStatus.allCases)

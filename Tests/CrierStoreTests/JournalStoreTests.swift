@@ -24,7 +24,7 @@ struct JournalStoreTests {
             try await store.customers.delete(venueId: venue.id, id: ann.id, actor: .system)
 
             let page = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: nil, limit: 50)
-            #expect(page.items.map(\.kind) == [
+            #expect(page.items.map(\.kind).filter { !$0.hasPrefix("message.") } == [
                 JournalKind.customerDeleted, JournalKind.bookingDeleted, JournalKind.bookingCancelled, JournalKind.bookingChanged,
                 JournalKind.bookingCreated, JournalKind.consentGranted, JournalKind.customerCreated,
             ])
@@ -34,11 +34,16 @@ struct JournalStoreTests {
             let changed = page.items.first { $0.kind == JournalKind.bookingChanged }!
             #expect(changed.data == ["event_id": .number(Double(event.id)), "event_name": "Quiz night",
                                      "changed": ["seats": 0, "notes": "just remind me"], "previous": ["seats": 1, "notes": nil]])
-            // Paging newest first.
-            let first = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: nil, limit: 4)
-            let rest = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: first.nextCursor, limit: 4)
-            #expect((first.items + rest.items).map(\.id) == page.items.map(\.id))
-            #expect(rest.nextCursor == nil)
+            // Paging newest first gives the same entries as one big page.
+            var paged: [Int64] = []
+            var cursor: String?
+            repeat {
+                let next = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: cursor, limit: 4)
+                paged += next.items.map(\.id)
+                cursor = next.nextCursor
+            } while cursor != nil
+            #expect(paged == page.items.map(\.id))
+            #expect(paged == paged.sorted(by: >))
         }
     }
 

@@ -10,6 +10,9 @@ public enum MessageEvent: Sendable, Equatable {
     case permanentFailure
     /// The dispatcher's lease ran out before it recorded an outcome (timeout, crash).
     case leaseExpired
+    /// The dispatcher put it back without trying (quiet hours began, the sender's rate limit):
+    /// not an attempt, and not a failure.
+    case postpone
     /// A provider status callback. It may arrive before the send call returns.
     case report(DeliveryReport)
     /// Withdrawn before sending: no longer wanted, its moment passed, or not allowed.
@@ -45,6 +48,9 @@ public enum MessageTransition: Sendable, Equatable {
 
         case (.permanentFailure, .sending), (.permanentFailure, .unknown): return .to(.failed)
         case (.permanentFailure, _): return .refused
+
+        case (.postpone, .sending): return .to(.scheduled)
+        case (.postpone, _): return .refused
 
         case (.leaseExpired, .sending): return .to(.unknown)
         case (.leaseExpired, _): return .unchanged

@@ -97,5 +97,48 @@ public enum CoreMigrations {
                 "CREATE INDEX journal_venue ON journal (venue_id, id)",
             ]
         },
+        Migration(version: 3, name: "messages, attempts, templates, providers") { engine in
+            let id = SchemaTypes.id(engine)
+            return [
+                "ALTER TABLE venues ADD COLUMN provider TEXT NOT NULL DEFAULT 'console'",
+                "ALTER TABLE venues ADD COLUMN provider_settings TEXT NOT NULL DEFAULT '{}'",
+                """
+                CREATE TABLE messages (
+                    id \(id), venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
+                    customer_id BIGINT NULL REFERENCES customers(id) ON DELETE SET NULL,
+                    booking_id BIGINT NULL REFERENCES bookings(id) ON DELETE SET NULL,
+                    event_id BIGINT NULL REFERENCES events(id) ON DELETE SET NULL,
+                    direction TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NULL,
+                    to_number TEXT NOT NULL, from_number TEXT NULL, body TEXT NULL, segments INTEGER NULL, encoding TEXT NULL,
+                    idempotency_key TEXT NULL, scheduled_for BIGINT NULL, deadline BIGINT NULL,
+                    attempts INTEGER NOT NULL, lease_until BIGINT NULL, claimed_by TEXT NULL,
+                    provider TEXT NULL, provider_message_id TEXT NULL, error_code TEXT NULL,
+                    sent_at BIGINT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                // A message can never be created twice for the same cause.
+                "CREATE UNIQUE INDEX messages_idempotency ON messages (idempotency_key)",
+                // What the dispatcher polls: a tick costs O(due), not O(messages).
+                "CREATE INDEX messages_due ON messages (status, scheduled_for)",
+                "CREATE INDEX messages_lease ON messages (status, lease_until)",
+                "CREATE INDEX messages_customer ON messages (customer_id, id)",
+                "CREATE INDEX messages_booking ON messages (booking_id, id)",
+                "CREATE INDEX messages_event ON messages (event_id, status)",
+                "CREATE INDEX messages_venue ON messages (venue_id, id)",
+                "CREATE INDEX messages_recipient ON messages (to_number, sent_at)",
+                "CREATE INDEX messages_provider_id ON messages (provider, provider_message_id)",
+                """
+                CREATE TABLE message_attempts (
+                    id \(id), message_id BIGINT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                    attempt INTEGER NOT NULL, started_at BIGINT NOT NULL, finished_at BIGINT NULL,
+                    outcome TEXT NOT NULL, error_code TEXT NULL, detail TEXT NULL)
+                """,
+                "CREATE INDEX message_attempts_message ON message_attempts (message_id, id)",
+                """
+                CREATE TABLE sms_templates (
+                    venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE, name TEXT NOT NULL,
+                    body TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (venue_id, name))
+                """,
+            ]
+        },
     ]
 }

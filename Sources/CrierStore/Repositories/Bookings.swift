@@ -44,7 +44,8 @@ public struct Bookings: Sendable {
                 do { event = try await Events.fetch(db, venueId: venue.id, id: eventId, lock: true) } catch CrierError.notFound {
                     throw CrierError.invalid(FieldErrors("event_id", "is not an event of this venue"))
                 }
-                do { _ = try await Customers.fetch(db, venueId: venue.id, id: customerId) } catch CrierError.notFound {
+                let customer: Customer
+                do { customer = try await Customers.fetch(db, venueId: venue.id, id: customerId) } catch CrierError.notFound {
                     throw CrierError.invalid(FieldErrors("customer_id", "is not a customer of this venue"))
                 }
                 try Self.refuseClosedEvent(event, now: now)
@@ -63,14 +64,18 @@ public struct Bookings: Sendable {
                     VALUES (\(bind: venue.id), \(bind: customerId), \(bind: eventId), \(bind: valid.seats), \(bind: valid.notes),
                             'active', \(bind: source.rawValue), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
                     """)
-                try await JournalWriter(db: db, actor: actor, at: now).append(
+                let journal = JournalWriter(db: db, actor: actor, at: now)
+                try await journal.append(
                     venueId: venue.id, customerId: customerId, kind: JournalKind.bookingCreated, subjectType: "booking",
                     subjectId: id,
                     data: ["event_id": .number(Double(eventId)), "event_name": .string(event.name),
                            "seats": .number(Double(valid.seats)), "notes": .from(valid.notes), "source": .string(source.rawValue)])
-                return Booking(
+                let booking = Booking(
                     id: id, venueId: venue.id, customerId: customerId, eventId: eventId, seats: valid.seats, notes: valid.notes,
                     status: .active, source: source, createdAt: now, updatedAt: now, cancelledAt: nil)
+                try await Outbox(db: db, journal: journal)
+                    .bookingCreated(booking, event: event, venue: venue, to: customer.mobile)
+                return booking
             }
         }
     }
@@ -101,11 +106,18 @@ public struct Bookings: Sendable {
                 UPDATE bookings SET seats = \(bind: valid.seats), notes = \(bind: valid.notes), updated_at = \(bind: now.millisecondsSince1970)
                 WHERE id = \(bind: id)
                 """).run()
-            try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
+            let journal = JournalWriter(db: db, actor: actor, at: now)
+            let change = try await journal.appendChanges(
                 venueId: venueId, customerId: booking.customerId, kind: JournalKind.bookingChanged, subjectType: "booking",
                 subjectId: id, before: ["seats": .from(booking.seats), "notes": .from(booking.notes)],
                 after: ["seats": .from(valid.seats), "notes": .from(valid.notes)],
                 extra: ["event_id": .number(Double(booking.eventId)), "event_name": .string(event.name)])
+            if let change {
+                let customer = try await Customers.fetch(db, venueId: venueId, id: booking.customerId)
+                try await Outbox(db: db, journal: journal).enqueue(
+                    venueId: venueId, customerId: booking.customerId, bookingId: id, eventId: booking.eventId, kind: .bookingChanged,
+                    to: customer.mobile, key: "booking_changed:booking:\(id):\(change)", at: now)
+            }
             booking.seats = valid.seats
             booking.notes = valid.notes
             booking.updatedAt = now
@@ -123,9 +135,16 @@ public struct Bookings: Sendable {
                 UPDATE bookings SET status = 'cancelled', cancelled_at = \(bind: now.millisecondsSince1970),
                     updated_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: id)
                 """).run()
-            try await JournalWriter(db: db, actor: actor, at: now).append(
+            let journal = JournalWriter(db: db, actor: actor, at: now)
+            try await journal.append(
                 venueId: venueId, customerId: booking.customerId, kind: JournalKind.bookingCancelled, subjectType: "booking",
                 subjectId: id, data: ["event_id": .number(Double(booking.eventId)), "seats": .number(Double(booking.seats))])
+            let outbox = Outbox(db: db, journal: journal)
+            try await outbox.withdrawPending(.booking(id), reason: MessageReason.bookingCancelled)
+            let customer = try await Customers.fetch(db, venueId: venueId, id: booking.customerId)
+            try await outbox.enqueue(
+                venueId: venueId, customerId: booking.customerId, bookingId: id, eventId: booking.eventId, kind: .bookingCancelled,
+                to: customer.mobile, key: "booking_cancelled:booking:\(id)", at: now)
             booking.status = .cancelled
             booking.cancelledAt = now
             booking.updatedAt = now
@@ -137,8 +156,10 @@ public struct Bookings: Sendable {
         let now = store.clock.now()
         try await store.engine.transaction { db in
             let booking = try await Self.fetch(db, venueId: venueId, id: id)
+            let journal = JournalWriter(db: db, actor: actor, at: now)
+            try await Outbox(db: db, journal: journal).withdrawPending(.booking(id), reason: MessageReason.bookingDeleted)
             try await db.raw("DELETE FROM bookings WHERE id = \(bind: id)").run()
-            try await JournalWriter(db: db, actor: actor, at: now).append(
+            try await journal.append(
                 venueId: venueId, customerId: booking.customerId, kind: JournalKind.bookingDeleted, subjectType: "booking",
                 subjectId: id, data: ["event_id": .number(Double(booking.eventId)), "seats": .number(Double(booking.seats)),
                                       "status": .string(booking.status.rawValue)])

@@ -78,6 +78,12 @@ public struct Customers: Sendable {
                         updated_at = \(bind: now.millisecondsSince1970)
                     WHERE id = \(bind: id) AND venue_id = \(bind: venue.id)
                     """).run()
+                if fields.mobile != old.mobile {
+                    // Pending texts follow the customer to their new number.
+                    try await db.raw("""
+                        UPDATE messages SET to_number = \(bind: fields.mobile.e164) WHERE customer_id = \(bind: id) AND status = 'scheduled'
+                        """).run()
+                }
                 let before = CustomerFields(
                     firstName: old.firstName, lastName: old.lastName, mobile: old.mobile, email: old.email, notes: old.notes)
                 try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
@@ -97,6 +103,7 @@ public struct Customers: Sendable {
         try await store.engine.transaction { db in
             let customer = try await Self.fetch(db, venueId: venueId, id: id)
             let journal = JournalWriter(db: db, actor: actor, at: now)
+            try await Outbox(db: db, journal: journal).withdrawPending(.customer(id), reason: MessageReason.customerDeleted)
             let bookings = try await db.raw("""
                 SELECT id, event_id, seats, status FROM bookings WHERE customer_id = \(bind: id) ORDER BY id
                 """).all()

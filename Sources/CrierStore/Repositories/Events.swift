@@ -88,7 +88,8 @@ public struct Events: Sendable {
                 """).run()
             let before = EventFields(
                 name: old.name, startsAt: old.startsAt, endsAt: old.endsAt, capacity: old.capacity, description: old.description)
-            try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
+            let journal = JournalWriter(db: db, actor: actor, at: now)
+            try await journal.appendChanges(
                 venueId: venue.id, customerId: nil, kind: JournalKind.eventChanged, subjectType: "event", subjectId: id,
                 before: Self.journalData(before, zone: zone), after: Self.journalData(fields, zone: zone))
             var event = old
@@ -98,6 +99,9 @@ public struct Events: Sendable {
             event.capacity = fields.capacity
             event.description = fields.description
             event.updatedAt = now
+            if event.startsAt != old.startsAt {
+                try await Outbox(db: db, journal: journal).retimeReminders(event: event, venue: venue)
+            }
             return try await Self.summaries(db, [event])[0]
         }
     }
@@ -112,9 +116,11 @@ public struct Events: Sendable {
                     UPDATE events SET status = \(bind: EventStatus.cancelled.rawValue), cancelled_at = \(bind: now.millisecondsSince1970),
                         updated_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: id)
                     """).run()
-                try await JournalWriter(db: db, actor: actor, at: now).append(
+                let journal = JournalWriter(db: db, actor: actor, at: now)
+                try await journal.append(
                     venueId: venueId, customerId: nil, kind: JournalKind.eventCancelled, subjectType: "event", subjectId: id,
                     data: ["name": .string(event.name)])
+                try await Outbox(db: db, journal: journal).withdrawPending(.event(id), reason: MessageReason.eventCancelled)
                 event.status = .cancelled
                 event.updatedAt = now
             }
