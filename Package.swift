@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -58,12 +59,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The default SMS templates, as a resource bundle (Templates/sms/*.mustache).
+        .target(name: "CrierTemplates", path: "Templates", exclude: ["README.md"], resources: [.copy("sms")], swiftSettings: strict),
         .target(
             name: "CrierServer",
             dependencies: [
                 "CrierCore",
                 "CrierPluginKit",
                 "CrierStore",
+                "CrierTemplates",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

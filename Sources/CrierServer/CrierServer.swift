@@ -10,11 +10,14 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// The base URL people and providers reach this server at (setup links, webhooks behind a proxy).
     public var publicURL: String?
+    /// How often the scheduler looks for due messages.
+    public var pollInterval: Duration
 
-    public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil) {
+    public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, pollInterval: Duration = .seconds(2)) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
+        self.pollInterval = pollInterval
     }
 
     /// The base URL for links Crier prints: `public_url`, or this machine on the port.
@@ -28,7 +31,10 @@ public struct ServerSettings: Sendable {
 /// Builds Crier's HTTP application over a store: JSON API, health and metrics.
 public enum CrierServer {
     /// The router with every route and middleware; tests drive it through HummingbirdTesting.
-    public static func router(store: Store, registry: PrometheusCollectorRegistry) -> Router<CrierRequestContext> {
+    /// With `testClock`, `/api/v1/test-clock` exists and moves it; `dispatcher` sends what becomes due.
+    public static func router(
+        store: Store, registry: PrometheusCollectorRegistry, dispatcher: Dispatcher? = nil, testClock: ManualClock? = nil
+    ) -> Router<CrierRequestContext> {
         let router = Router(context: CrierRequestContext.self)
         router.add(middleware: RequestMetrics(registry: registry))
         router.add(middleware: APIErrorMiddleware())
@@ -40,18 +46,21 @@ public enum CrierServer {
         CustomerRoutes(store: store).register(on: api)
         EventRoutes(store: store).register(on: api)
         BookingRoutes(store: store).register(on: api)
+        MessageRoutes(store: store).register(on: api)
+        if let testClock, let dispatcher { TestClockRoutes(clock: testClock, dispatcher: dispatcher).register(on: api) }
         return router
     }
 
     /// The application over a running store (see `Store.withRunning`); `runService()` stops it
     /// gracefully on SIGTERM/SIGINT: in-flight requests finish, then the store closes.
     public static func application(
-        store: Store, settings: ServerSettings, registry: PrometheusCollectorRegistry, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        store: Store, settings: ServerSettings, registry: PrometheusCollectorRegistry, dispatcher: Dispatcher,
+        testClock: ManualClock?, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(store: store, registry: registry),
+            router: router(store: store, registry: registry, dispatcher: dispatcher, testClock: testClock),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "crier"),
+            services: [ReminderService(dispatcher: dispatcher, interval: settings.pollInterval, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrierCore
+import CrierPluginKit
 import CrierServer
 import CrierStore
 import Foundation
@@ -11,7 +12,7 @@ struct Crier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crier",
         abstract: "SMS bookings, confirmations and reminders for venues.",
-        subcommands: [Serve.self, Migrate.self, AdminCommand.self, VenueCommand.self, APIKeyCommand.self],
+        subcommands: [Serve.self, Migrate.self, AdminCommand.self, VenueCommand.self, APIKeyCommand.self, RemindersCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -28,11 +29,11 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the store, runs `body` with its connections alive, and turns refusals into a
     /// message and exit code 1.
-    func withStore<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
+    func withStore<T: Sendable>(clock: any Clock = SystemClock(), _ body: @Sendable (Store) async throws -> T) async throws -> T {
         let logger = Logging.make()
         let url = try url()
         do {
-            let store = try await Store.open(url, clock: SystemClock(), logger: logger)
+            let store = try await Store.open(url, clock: clock, logger: logger)
             return try await store.withRunning(body)
         } catch let error as CrierError {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
@@ -54,6 +55,11 @@ enum Logging {
         logger.logLevel = level ?? .info
         return logger
     }
+}
+
+/// The SMS providers built into this binary (DESIGN.md section 7: adding one is one line here).
+func builtInProviders() -> [any SMSProvider] {
+    [ConsoleProvider(write: say)]
 }
 
 /// Writes a line to standard error (stdout is kept for what scripts capture, like a new API key).

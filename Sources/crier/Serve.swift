@@ -21,6 +21,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base URL people and providers reach this server at (env CRIER_PUBLIC_URL).")
     var publicURL: String?
 
+    @Option(name: .customLong("poll-interval"), help: "Seconds between scheduler passes (env CRIER_POLL_INTERVAL, default 2).")
+    var pollInterval: Double?
+
+    @Flag(name: .customLong("test-clock"), help: "Take every 'now' from a clock moved by POST /api/v1/test-clock (for tests only).")
+    var testClock = false
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let port = try port ?? env["CRIER_PORT"].map { text in
@@ -28,18 +34,29 @@ struct Serve: AsyncParsableCommand {
             return n
         } ?? 8080
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        let poll = try pollInterval ?? env["CRIER_POLL_INTERVAL"].map { text in
+            guard let n = Double(text) else { throw ValidationError("CRIER_POLL_INTERVAL must be a number of seconds, not '\(text)'") }
+            return n
+        } ?? 2
+        guard poll > 0, poll <= 3600 else { throw ValidationError("--poll-interval must be between 0 and 3600 seconds") }
         let settings = ServerSettings(
-            host: host ?? env["CRIER_HOST"] ?? "0.0.0.0", port: port, publicURL: publicURL ?? env["CRIER_PUBLIC_URL"])
+            host: host ?? env["CRIER_HOST"] ?? "0.0.0.0", port: port, publicURL: publicURL ?? env["CRIER_PUBLIC_URL"],
+            pollInterval: .milliseconds(Int(poll * 1000)))
+        let manualClock = testClock ? ManualClock(SystemClock().now()) : nil
         let timezone = env["CRIER_TIMEZONE"] ?? "Europe/London"
         let region = env["CRIER_REGION"] ?? "GB"
         let logger = Logging.make()
-        try await db.withStore { store in
+        try await db.withStore(clock: manualClock ?? SystemClock()) { store in
             let outcome = try await FirstRun(store: store).prepare(timezone: timezone, region: region)
             if outcome.venueCreated {
                 logger.info("created venue 'default' (\(outcome.venue.timezone)); rename it in settings or with the API")
             }
             let registry = PrometheusCollectorRegistry()
-            let app = CrierServer.application(store: store, settings: settings, registry: registry, logger: logger) { port in
+            let dispatcher = try Dispatcher(store: store, providers: builtInProviders(), publicURL: settings.publicURL, logger: logger)
+            if manualClock != nil { logger.warning("test clock on: time moves only through POST /api/v1/test-clock") }
+            let app = CrierServer.application(
+                store: store, settings: settings, registry: registry, dispatcher: dispatcher, testClock: manualClock, logger: logger
+            ) { port in
                 var base = settings
                 base.port = port
                 say("Crier is listening on \(base.baseURL) (database: \(store.engine.kind.rawValue))")

@@ -67,6 +67,16 @@ enum OpenAPIDocument {
         "JournalEntry": object(["id": integer(), "kind": string(), "subject_type": string(), "subject_id": integer(),
                                 "customer_id": integer(nullable: true), "data": [:], "actor": string(), "created_at": string("date-time")]),
         "Consent": object(["sms": object(["transactional": boolean, "marketing": boolean]), "history": ["type": "array", "items": ["type": "object"]]]),
+        "Message": object(["id": integer(), "direction": ["enum": .array(["in", "out"])], "kind": string(), "status": string(),
+                           "reason": string(nullable: true), "to": string(), "from": string(nullable: true), "body": string(nullable: true),
+                           "segments": integer(nullable: true), "encoding": string(nullable: true), "customer_id": integer(nullable: true),
+                           "booking_id": integer(nullable: true), "event_id": integer(nullable: true),
+                           "scheduled_for": string("date-time", nullable: true), "deadline": string("date-time", nullable: true),
+                           "attempts": integer(), "sent_at": string("date-time", nullable: true),
+                           "provider_message_id": string(nullable: true), "error_code": string(nullable: true),
+                           "created_at": string("date-time"), "updated_at": string("date-time"),
+                           "attempt_log": ["type": "array", "items": ["type": "object"]]]),
+        "MessageList": list("Message"),
         "CustomerList": list("Customer"), "EventList": list("Event"), "BookingList": list("Booking"), "JournalList": list("JournalEntry"),
     ]
 
@@ -116,6 +126,9 @@ enum OpenAPIDocument {
         "/api/v1/bookings/{id}": ["get": op("A booking", ok: ("200", "Booking"), path: true),
                                   "patch": op("Change seats, notes or cancel", body: "BookingInput", ok: ("200", "Booking"), path: true),
                                   "delete": op("Delete a booking", ok: ("204", nil), path: true)],
+        "/api/v1/messages": ["get": op("The message log, newest first", ok: ("200", "MessageList"),
+                                      query: ["customer_id", "booking_id", "event_id", "status", "kind", "cursor", "limit"])],
+        "/api/v1/messages/{id}": ["get": op("A message with its attempts", ok: ("200", "Message"), path: true)],
         "/api/v1/bookings/{id}/cancel": ["post": op("Cancel a booking", ok: ("200", "Booking"), path: true)],
     ]
 }

@@ -57,6 +57,21 @@ enum Representation {
          })]
     }
 
+    static func message(_ m: Message) -> JSONValue {
+        ["id": id(m.id), "direction": .string(m.direction.rawValue), "kind": .string(m.kind.rawValue),
+         "status": .string(m.status.rawValue), "reason": .from(m.reason), "to": .string(m.to), "from": .from(m.from),
+         "body": .from(m.body), "segments": .from(m.segments), "encoding": .from(m.encoding?.rawValue),
+         "customer_id": m.customerId.map(id) ?? .null, "booking_id": m.bookingId.map(id) ?? .null,
+         "event_id": m.eventId.map(id) ?? .null, "scheduled_for": instant(m.scheduledFor), "deadline": instant(m.deadline),
+         "attempts": .from(m.attempts), "sent_at": instant(m.sentAt), "provider_message_id": .from(m.providerMessageId),
+         "error_code": .from(m.errorCode), "created_at": instant(m.createdAt), "updated_at": instant(m.updatedAt)]
+    }
+
+    static func attempt(_ a: MessageAttempt) -> JSONValue {
+        ["attempt": .from(a.attempt), "started_at": instant(a.startedAt), "finished_at": instant(a.finishedAt),
+         "outcome": .string(a.outcome), "error_code": .from(a.errorCode), "detail": .from(a.detail)]
+    }
+
     static func page<T>(_ page: Page<T>, _ item: (T) -> JSONValue) -> JSONValue {
         ["items": .array(page.items.map(item)), "next_cursor": .from(page.nextCursor)]
     }

@@ -1,0 +1,34 @@
+import CrierCore
+import CrierStore
+import Hummingbird
+
+/// `GET|POST /api/v1/test-clock` (only with `crier serve --test-clock`): shows the server's clock,
+/// or moves it forward and returns once everything due by then has been dispatched.
+struct TestClockRoutes {
+    let clock: ManualClock
+    let dispatcher: Dispatcher
+
+    func register(on api: RouterGroup<CrierRequestContext>) {
+        api.get("test-clock") { _, _ in
+            JSONResponse(["now": Representation.instant(clock.now())])
+        }
+        api.post("test-clock") { request, _ in
+            var body = try await JSONBody.read(request, allowed: ["now"])
+            let text = body.string("now") ?? nil
+            try body.throwIfInvalid()
+            guard let text, let target = EventTime.rfc3339(text) else {
+                throw APIError.invalid(FieldErrors("now", "must be an RFC 3339 time with an offset"))
+            }
+            guard clock.advance(to: target) else {
+                throw CrierError.conflict(code: "clock_backwards", message: "the test clock only moves forward",
+                                          fields: ["now": "is before the clock's current time"])
+            }
+            let report = try await dispatcher.runUntilIdle()
+            return JSONResponse(["now": Representation.instant(clock.now()),
+                                 "dispatched": ["claimed": .from(report.claimed), "sent": .from(report.sent),
+                                                "withdrawn": .from(report.withdrawn), "failed": .from(report.failed),
+                                                "retried": .from(report.retried), "postponed": .from(report.postponed),
+                                                "unknown": .from(report.unknown)]])
+        }
+    }
+}

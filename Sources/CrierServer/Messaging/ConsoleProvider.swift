@@ -1,0 +1,17 @@
+import CrierCore
+import CrierPluginKit
+
+/// The default provider: writes each message to the console and reports it sent, so
+/// `swift run crier` works with no SMS account.
+public struct ConsoleProvider: SMSProvider {
+    public let id = "console"
+    let write: @Sendable (String) -> Void
+
+    public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
+
+    public func send(_ sms: OutboundSMS, settings: ProviderSettings) async -> SendOutcome {
+        let measure = SMSMeasurement(sms.body)
+        write("[sms #\(sms.messageId)] to \(sms.to)\(sms.from.map { " from \($0)" } ?? "") (\(measure.segments) segment(s), \(measure.encoding.rawValue)): \(sms.body)")
+        return .accepted(providerMessageId: "console-\(sms.messageId)", segments: measure.segments)
+    }
+}
