@@ -82,6 +82,7 @@ public struct Store: Sendable {
     public var consents: Consents { Consents(store: self) }
     public var messages: Messages { Messages(store: self) }
     public var dispatch: Dispatch { Dispatch(store: self) }
+    public var templates: SMSTemplates { SMSTemplates(store: self) }
 }
 
 /// One page of a list and the cursor for the next one (nil on the last page).

@@ -68,15 +68,26 @@ public struct Dispatcher: Sendable {
             let claimed = try await store.dispatch.claimDue(limit: settings.batchSize, lease: settings.lease, worker: worker)
             if claimed.isEmpty { return report }
             report.claimed += claimed.count
-            let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
+            // One recipient's messages go one after another (so the flood guard counts each send);
+            // different recipients' go side by side.
+            var byRecipient: [String: [Message]] = [:]
+            for m in claimed { byRecipient[m.to, default: []].append(m) }
+            let outcomes = try await withThrowingTaskGroup(of: [Outcome].self) { group in
                 var results: [Outcome] = []
-                var next = claimed.makeIterator()
-                for _ in 0..<min(settings.concurrency, claimed.count) {
-                    if let m = next.next() { group.addTask { try await process(m) } }
+                var next = byRecipient.values.makeIterator()
+                func start(_ messages: [Message]) {
+                    group.addTask {
+                        var done: [Outcome] = []
+                        for m in messages { done.append(try await process(m)) }
+                        return done
+                    }
+                }
+                for _ in 0..<min(settings.concurrency, byRecipient.count) {
+                    if let batch = next.next() { start(batch) }
                 }
                 while let outcome = try await group.next() {
-                    results.append(outcome)
-                    if let m = next.next() { group.addTask { try await process(m) } }
+                    results += outcome
+                    if let batch = next.next() { start(batch) }
                 }
                 return results
             }

@@ -95,7 +95,7 @@ public struct Dispatch: Sendable {
 
     /// Loads what the dispatcher re-checks before sending: current venue, customer, consent, booking, event.
     public func context(for message: Message) async throws -> DispatchContext {
-        try await store.engine.read { db in
+        var context = try await store.engine.read { db in
             guard let venueRow = try await db.raw("""
                 SELECT \(unsafeRaw: Venues.columns), provider, provider_settings FROM venues WHERE id = \(bind: message.venueId)
                 """).first()
@@ -109,13 +109,13 @@ public struct Dispatch: Sendable {
             if let id = message.eventId { event = try? await Events.fetch(db, venueId: message.venueId, id: id, lock: false) }
             let settingsText = try venueRow.decode(column: "provider_settings", as: String.self)
             let settings = (try? JSONDecoder().decode([String: String].self, from: Data(settingsText.utf8))) ?? [:]
-            let templates = try await db.raw("SELECT name, body FROM sms_templates WHERE venue_id = \(bind: message.venueId)").all()
-                .reduce(into: [String: String]()) { $0[try $1.decode(column: "name", as: String.self)] = try $1.decode(column: "body", as: String.self) }
             return DispatchContext(
                 message: message, venue: try Venues.decode(venueRow), customer: customer, consent: consent, booking: booking,
                 event: event, provider: try venueRow.decode(column: "provider", as: String.self), providerSettings: settings,
-                templates: templates)
+                templates: [:])
         }
+        context.templates = try await store.templates.overrides(venueId: message.venueId)
+        return context
     }
 
     /// Messages already handed to the provider for `to` since `since` (the flood guard's count).

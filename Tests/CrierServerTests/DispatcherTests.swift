@@ -1,0 +1,331 @@
+import CrierCore
+import CrierPluginKit
+import CrierServer
+import CrierStore
+import CrierTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// The dispatcher against a scripted provider, on both engines, with the clock moved by hand.
+struct DispatcherTests {
+    struct Setup: Sendable {
+        let store: Store
+        let clock: ManualClock
+        let venue: Venue
+        let provider: ScriptedProvider
+        let dispatcher: Dispatcher
+
+        func messages(_ filter: MessageFilter = MessageFilter()) async throws -> [Message] {
+            try await store.messages.list(venueId: venue.id, filter: filter, cursor: nil, limit: 500).items.reversed()
+        }
+        func book(days: Double = 10, seats: Int = 2, n: Int = 0, name: String = "Quiz night") async throws -> (Customer, Event, Booking) {
+            let customer = try await store.makeCustomer(venue, n: n)
+            let event = try await store.makeEvent(venue, name: name, days: days)
+            let booking = try await store.bookings.create(
+                venue: venue, customerId: customer.id, eventId: event.id, seats: seats, notes: nil, source: .api, actor: .system)
+            return (customer, event, booking)
+        }
+        @discardableResult
+        func run() async throws -> Dispatcher.Report { try await dispatcher.runUntilIdle() }
+    }
+
+    static func run(_ engine: EngineKind, script: [SendOutcome] = [], settings: Dispatcher.Settings = Dispatcher.Settings(),
+                    quiet: QuietHours? = nil, _ body: @Sendable (Setup) async throws -> Void) async throws {
+        // 10:00 local on a Saturday: outside the default quiet hours.
+        let clock = ManualClock(EventTime.rfc3339("2026-11-21T10:00:00Z")!)
+        try await withTestStore(engine, clock: clock) { store in
+            var venue = try await store.makeVenue()
+            venue = try await store.venues.update(id: venue.id, actor: .system) { s in
+                var s = s
+                s.quietHours = quiet
+                return s
+            }
+            let provider = ScriptedProvider(script)
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let dispatcher = try Dispatcher(store: store, providers: [provider], settings: settings, publicURL: "https://crier.example", logger: logger)
+            try await body(Setup(store: store, clock: clock, venue: venue, provider: provider, dispatcher: dispatcher))
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func aBookingTenDaysAheadGetsOneOfEachAsTimePasses(engine: EngineKind) async throws {
+        try await Self.run(engine) { s in
+            let (_, event, _) = try await s.book(days: 10)
+            #expect(try await s.run().sent == 1)
+            #expect(try await s.run().claimed == 0)  // nothing more due now
+            s.clock.advance(to: event.startsAt.addingTimeInterval(-7 * 86_400))
+            #expect(try await s.run().sent == 1)
+            s.clock.advance(to: event.startsAt.addingTimeInterval(-86_400 + 60))
+            #expect(try await s.run().sent == 1)
+            s.clock.advance(to: event.startsAt.addingTimeInterval(86_400))
+            #expect(try await s.run().claimed == 0)
+            let sent = s.provider.sent
+            #expect(sent.count == 3)
+            #expect(sent[0].body.hasPrefix("Hi Ann, you're booked for Quiz night on Tue 1 Dec, 10am: 2 seats."))
+            #expect(sent[1].body.hasPrefix("Hi Ann, one week to go"))
+            #expect(sent[2].body.hasPrefix("Hi Ann, see you tomorrow!"))
+            #expect(sent.allSatisfy { $0.statusCallbackURL == "https://crier.example/webhooks/console/status?message_id=\($0.messageId)" })
+            let messages = try await s.messages()
+            #expect(messages.map(\.status) == [.sent, .sent, .sent])
+            #expect(messages.allSatisfy { $0.providerMessageId != nil && $0.segments == 1 && $0.encoding == .gsm7 && $0.body != nil })
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func cancellingStopsEverythingStillPending(engine: EngineKind) async throws {
+        try await Self.run(engine) { s in
+            let (_, event, booking) = try await s.book(days: 10)
+            try await s.run()
+            _ = try await s.store.bookings.cancel(venueId: s.venue.id, id: booking.id, actor: .system)
+            s.clock.advance(to: event.startsAt.addingTimeInterval(-3600))
+            try await s.run()
+            #expect(s.provider.sent.map { $0.body.contains("cancelled") } == [false, true])
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func reminderOnlyBookingsGetTheirOwnWording(engine: EngineKind) async throws {
+        try await Self.run(engine) { s in
+            let (_, event, _) = try await s.book(days: 3, seats: 0)
+            try await s.run()
+            s.clock.advance(to: event.startsAt.addingTimeInterval(-86_400))
+            try await s.run()
+            #expect(s.provider.sent.map(\.body) == [
+                "Hi Ann, we'll remind you about Quiz night on Tue 24 Nov, 10am at Crown. Reply STOP to opt out.",
+                "Hi Ann, Quiz night is tomorrow: Tue 24 Nov, 10am at Crown.",
+            ])
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func reChecksBeforeSending(engine: EngineKind) async throws {
+        try await Self.run(engine) { s in
+            // No consent: suppressed, visible with its reason.
+            let (ann, _, _) = try await s.book(n: 1, name: "A")
+            _ = try await s.store.consents.set(venueId: s.venue.id, customerId: ann.id, changes: [.transactional: false], source: .staff, note: nil, actor: .system)
+            // Event cancelled after the confirmation was queued but before it went.
+            let (_, gig, _) = try await s.book(n: 2, name: "B")
+            _ = try await s.store.events.cancel(venueId: s.venue.id, id: gig.id, actor: .system)
+            try await s.run()
+            #expect(s.provider.sent.isEmpty)
+            let reasons = try await s.messages(MessageFilter(kind: .confirmation)).map { "\($0.status.rawValue) \($0.reason ?? "")" }
+            #expect(reasons == ["suppressed no_consent", "cancelled event_cancelled"])
+
+            // The kill switch holds everything back.
+            _ = try await s.book(n: 3, name: "C")
+            _ = try await s.store.venues.update(id: s.venue.id, actor: .system) { v in
+                var v = v
+                v.smsEnabled = false
+                return v
+            }
+            try await s.run()
+            #expect(try await s.messages(MessageFilter(kind: .confirmation)).last?.reason == "kill_switch")
+            #expect(s.provider.sent.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func aReminderFoundLateAfterDowntimeIsSkippedNotSent(engine: EngineKind) async throws {
+        try await Self.run(engine) { s in
+            let (_, event, _) = try await s.book(days: 10)
+            try await s.run()
+            // The server was down from before the 7-day reminder until 13 h after it was due.
+            s.clock.advance(to: event.startsAt.addingTimeInterval(-7 * 86_400 + 13 * 3600))
+            try await s.run()
+            // And again past the 24-hour reminder's limit (2 h before the start).
+            s.clock.advance(to: event.startsAt.addingTimeInterval(-3600))
+            try await s.run()
+            #expect(s.provider.sent.count == 1)
+            #expect(try await s.messages().map { "\($0.kind.rawValue) \($0.status.rawValue) \($0.reason ?? "")" } == [
+                "confirmation sent ", "reminder_7d skipped stale", "reminder_24h skipped stale",
+            ])
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func quietHoursDeferAReminderThatFallsDueInThem(engine: EngineKind) async throws {
+        try await Self.run(engine) { s in
+            let (_, event, _) = try await s.book(days: 10)
+            try await s.run()
+            // The venue sets quiet hours 09:00-11:00 after the reminder was scheduled for 10:00.
+            _ = try await s.store.venues.update(id: s.venue.id, actor: .system) { v in
+                var v = v
+                v.quietHours = QuietHours(start: LocalTime("09:00")!, end: LocalTime("11:00")!)
+                return v
+            }
+            let due = event.startsAt.addingTimeInterval(-7 * 86_400)
+            s.clock.advance(to: due)
+            #expect(try await s.run().postponed == 1)
+            let postponed = try await s.messages(MessageFilter(kind: .reminder7d))[0]
+            #expect(postponed.status == .scheduled)
+            #expect(postponed.scheduledFor == due.addingTimeInterval(3600))
+            #expect(postponed.attempts == 0)
+            s.clock.advance(to: due.addingTimeInterval(3600))
+            #expect(try await s.run().sent == 1)
+            #expect(s.provider.sent.count == 2)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func quietHoursThatOutlastTheStalenessLimitSkipTheReminder(engine: EngineKind) async throws {
+        try await Self.run(engine, quiet: .default) { s in
+            let (_, event, _) = try await s.book(days: 10)
+            try await s.run()
+            // Picked up at 21:30 local, 11.5 h late: quiet until 09:00, past its 12 h limit.
+            s.clock.advance(to: event.startsAt.addingTimeInterval(-7 * 86_400 + 11.5 * 3600))
+            #expect(try await s.run().withdrawn == 1)
+            #expect(try await s.messages(MessageFilter(kind: .reminder7d))[0].reason == "stale")
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func retriesBackOffAndStopAtTheMaximum(engine: EngineKind) async throws {
+        var settings = Dispatcher.Settings()
+        settings.maxAttempts = 3
+        let busy = SendOutcome.retryable(code: "20429", detail: "Too Many Requests")
+        try await Self.run(engine, script: [busy, busy, busy], settings: settings) { s in
+            _ = try await s.book()
+            #expect(try await s.run().retried == 1)
+            var m = try await s.messages()[0]
+            #expect(m.status == .scheduled && m.attempts == 1 && m.scheduledFor == s.clock.now().addingTimeInterval(60))
+            s.clock.advance(by: 60)
+            #expect(try await s.run().retried == 1)
+            m = try await s.messages()[0]
+            #expect(m.scheduledFor == s.clock.now().addingTimeInterval(120))
+            s.clock.advance(by: 120)
+            #expect(try await s.run().failed == 1)
+            m = try await s.messages()[0]
+            #expect(m.status == .failed && m.reason == "max_attempts" && m.errorCode == "20429")
+            s.clock.advance(by: 86_400)
+            try await s.run()
+            #expect(s.provider.sent.count == 3)
+            let log = try await s.store.messages.get(venueId: s.venue.id, id: m.id).attempts
+            #expect(log.map(\.outcome) == ["retryable", "retryable", "retryable"])
+            #expect(log.map(\.attempt) == [1, 2, 3])
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func anOptedOutRecipientLosesConsentAndGetsNothingMore(engine: EngineKind) async throws {
+        try await Self.run(engine, script: [.optedOut(code: "21610", detail: "Attempt to send to unsubscribed recipient")]) { s in
+            let (ann, event, _) = try await s.book(days: 10)
+            try await s.run()
+            let consent = try await s.store.consents.get(venueId: s.venue.id, customerId: ann.id)
+            #expect(consent.state.transactional == false)
+            #expect(consent.history.last?.source == .providerError)
+            s.clock.advance(to: event.startsAt.addingTimeInterval(-86_400))
+            try await s.run()
+            #expect(s.provider.sent.count == 1)
+            #expect(try await s.messages().map { "\($0.status.rawValue) \($0.reason ?? "")" } ==
+                    ["failed opted_out", "suppressed no_consent", "suppressed no_consent"])
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func anUnknownOutcomeIsNeverResent(engine: EngineKind) async throws {
+        try await Self.run(engine, script: [.unknown(detail: "connection reset after request was sent")]) { s in
+            _ = try await s.book()
+            #expect(try await s.run().unknown == 1)
+            s.clock.advance(by: 86_400)
+            try await s.run()
+            #expect(s.provider.sent.count == 1)
+            #expect(try await s.messages()[0].status == .unknown)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func aCrashedSendExpiresIntoUnknown(engine: EngineKind) async throws {
+        try await Self.run(engine) { s in
+            _ = try await s.book()
+            // Another process claimed it and died mid-send.
+            let claimed = try await s.store.dispatch.claimDue(limit: 10, lease: 60, worker: "dead")
+            #expect(claimed.count == 1)
+            #expect(try await s.run().claimed == 0)  // still leased: not touched
+            s.clock.advance(by: 61)
+            #expect(try await s.run().unknown == 1)
+            #expect(try await s.messages()[0].status == .unknown)
+            #expect(s.provider.sent.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func templateErrorsFailTheMessageInsteadOfSendingBlanks(engine: EngineKind) async throws {
+        try await Self.run(engine) { s in
+            try await s.store.templates.set(venueId: s.venue.id, name: "confirmation", body: "Hi {{first_name}}! Notes: {{notes}}")
+            _ = try await s.book()
+            try await s.run()
+            #expect(s.provider.sent.isEmpty)
+            let m = try await s.messages()[0]
+            #expect(m.status == .failed && m.reason == "template_error")
+            let attempts = try await s.store.messages.get(venueId: s.venue.id, id: m.id).attempts
+            #expect(attempts.first?.detail == "{{notes}} has no value for this message")
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func theFloodGuardCapsTextsPerNumber(engine: EngineKind) async throws {
+        var settings = Dispatcher.Settings()
+        settings.perRecipientPerHour = 2
+        try await Self.run(engine, settings: settings) { s in
+            let ann = try await s.store.makeCustomer(s.venue)
+            for day in [5.0, 6, 7] {
+                let event = try await s.store.makeEvent(s.venue, days: day)
+                _ = try await s.store.bookings.create(venue: s.venue, customerId: ann.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
+            }
+            try await s.run()
+            #expect(s.provider.sent.count == 2)
+            #expect(try await s.messages(MessageFilter(kind: .confirmation)).map(\.status) == [.sent, .sent, .suppressed])
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func theSenderRateLimitSpreadsABurst(engine: EngineKind) async throws {
+        var settings = Dispatcher.Settings()
+        settings.sendsPerSecond = 2
+        settings.burst = 2
+        try await Self.run(engine, settings: settings) { s in
+            for i in 0..<5 { _ = try await s.book(n: i, name: "E\(i)") }
+            let first = try await s.run()
+            #expect(first.sent == 2 && first.postponed == 3)
+            s.clock.advance(by: 0.5)
+            #expect(try await s.run().sent == 1)
+            s.clock.advance(by: 5)
+            try await s.run()
+            #expect(s.provider.sent.count == 5)
+        }
+    }
+
+    /// Several dispatchers on one database (three server instances): every message goes exactly once.
+    @Test(arguments: TestEngines.all)
+    func threeDispatchersSendEachMessageExactlyOnce(engine: EngineKind) async throws {
+        var settings = Dispatcher.Settings()
+        settings.batchSize = 50
+        settings.sendsPerSecond = 1_000_000
+        settings.burst = 1_000_000
+        settings.perRecipientPerHour = 1000
+        let shared = settings
+        try await Self.run(engine, settings: shared) { s in
+            let event = try await s.store.makeEvent(s.venue, days: 3)
+            for i in 0..<300 {
+                let c = try await s.store.makeCustomer(s.venue, n: i)
+                _ = try await s.store.bookings.create(venue: s.venue, customerId: c.id, eventId: event.id, seats: 0, notes: nil, source: .api, actor: .system)
+            }
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let provider = s.provider
+            let others = try (0..<2).map { _ in
+                try Dispatcher(store: s.store, providers: [provider], settings: shared, publicURL: nil, logger: logger)
+            }
+            let reports = try await withThrowingTaskGroup(of: Dispatcher.Report.self) { group in
+                for d in [s.dispatcher] + others { group.addTask { try await d.runUntilIdle() } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(reports.map(\.sent).reduce(0, +) == 300)
+            let ids = s.provider.sent.map(\.messageId)
+            #expect(ids.count == 300)
+            #expect(Set(ids).count == 300)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import CrierPluginKit
+import Foundation
+import Synchronization
+
+/// A provider for dispatcher tests: records every send and answers from a script (then accepts).
+final class ScriptedProvider: SMSProvider {
+    let id = "console"
+    private let state = Mutex<(sent: [OutboundSMS], script: [SendOutcome])>(([], []))
+
+    init(_ script: [SendOutcome] = []) { state.withLock { $0.script = script } }
+
+    var sent: [OutboundSMS] { state.withLock { $0.sent } }
+
+    func send(_ sms: OutboundSMS, settings: ProviderSettings) async -> SendOutcome {
+        state.withLock { s in
+            s.sent.append(sms)
+            return s.script.isEmpty ? .accepted(providerMessageId: "SM\(sms.messageId)-\(s.sent.count)", segments: nil) : s.script.removeFirst()
+        }
+    }
+}
