@@ -50,7 +50,9 @@ struct VenueCommand: AsyncParsableCommand {
 
     /// The venue with `slug`, or the first venue (created as `default` if there is none).
     static func find(_ slug: String?, in store: Store) async throws -> Venue {
-        if let slug {
+        // On a fresh database 'default' means what serve would create, so a key can be made first.
+        let fresh = try await store.venues.all().isEmpty
+        if let slug, slug != "default" || !fresh {
             guard let venue = try await store.venues.bySlug(slug) else {
                 let known = try await store.venues.all().map(\.slug).joined(separator: ", ")
                 throw CrierError.notFound("venue '\(slug)' (known: \(known.isEmpty ? "none" : known))")

@@ -79,6 +79,6 @@ def test_a_duplicate_venue_slug_is_refused(tmp_path):
 
 def test_migrate_is_idempotent(tmp_path):
     db = f"sqlite://{tmp_path}/explicit.sqlite"
-    assert run("migrate", "--database", db, cwd=tmp_path).stdout.strip() == "applied 2 migration(s)"
+    assert run("migrate", "--database", db, cwd=tmp_path).stdout.strip() == "applied 3 migration(s)"
     assert run("migrate", "--database", db, cwd=tmp_path).stdout.strip() == "database is up to date"
     assert run("migrate", cwd=tmp_path, env={"CRIER_DATABASE_URL": db}).stdout.strip() == "database is up to date"

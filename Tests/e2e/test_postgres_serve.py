@@ -3,7 +3,7 @@ from conftest import run
 
 
 def test_serve_on_postgres(tmp_path, server_factory, postgres_url):
-    assert run("migrate", "--database", postgres_url, cwd=tmp_path).stdout.strip() == "applied 2 migration(s)"
+    assert run("migrate", "--database", postgres_url, cwd=tmp_path).stdout.strip() == "applied 3 migration(s)"
     run("venue", "create", "--database", postgres_url, "--slug", "crown", "--name", "The Crown",
         "--timezone", "Europe/London", cwd=tmp_path)
     key = run("api-key", "create", "--database", postgres_url, "--venue", "crown", "--name", "t", cwd=tmp_path).stdout.strip()
