@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -78,10 +79,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // SMS providers: one folder each, depending only on CrierPluginKit (DESIGN.md section 2).
+        .target(
+            name: "Twilio",
+            dependencies: [
+                "CrierPluginKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Plugins/Twilio/Sources",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "crier",
             dependencies: [
                 "CrierServer",
+                "Twilio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -106,10 +121,26 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "TwilioTests",
+            dependencies: ["Twilio", "FakeTwilio"],
+            path: "Plugins/Twilio/Tests",
+            resources: [.copy("Recorded")],
+            swiftSettings: strict
+        ),
+        // A real HTTP server on loopback speaking Twilio's Messages API, failing on demand.
+        .target(
+            name: "FakeTwilio",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/FakeTwilio",
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CrierServerTests",
             dependencies: [
                 "CrierServer",
                 "CrierTestSupport",
+                "Twilio",
+                "FakeTwilio",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

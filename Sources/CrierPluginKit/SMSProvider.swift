@@ -5,6 +5,19 @@ public protocol SMSProvider: Sendable {
     var id: String { get }
     /// Hands one message to the provider. Never throws: every way a send can end is an outcome.
     func send(_ sms: OutboundSMS, settings: ProviderSettings) async -> SendOutcome
+    /// The settings a venue may give, and which of them are secrets (never shown back in full).
+    var settingKeys: (all: Set<String>, secret: Set<String>) { get }
+    /// Problems with a venue's settings by key; empty when they are usable.
+    func validate(_ settings: ProviderSettings) -> [String: String]
+}
+
+extension SMSProvider {
+    /// A secret shown back: its last four characters, so staff can tell which one is set.
+    public func masked(_ settings: ProviderSettings) -> [String: String] {
+        settings.values.reduce(into: [:]) { out, pair in
+            out[pair.key] = settingKeys.secret.contains(pair.key) ? "…" + String(pair.value.suffix(4)) : pair.value
+        }
+    }
 }
 
 /// One message as a provider sends it.

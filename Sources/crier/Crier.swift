@@ -5,6 +5,7 @@ import CrierServer
 import CrierStore
 import Foundation
 import Logging
+import Twilio
 
 /// `crier`: the server and its administration commands. `crier` alone is `crier serve`.
 @main
@@ -59,7 +60,7 @@ enum Logging {
 
 /// The SMS providers built into this binary (DESIGN.md section 7: adding one is one line here).
 func builtInProviders() -> [any SMSProvider] {
-    [ConsoleProvider(write: say)]
+    [ConsoleProvider(write: say), TwilioProvider()]
 }
 
 /// Writes a line to standard error (stdout is kept for what scripts capture, like a new API key).

@@ -10,6 +10,8 @@ final class ScriptedProvider: SMSProvider {
     init(_ script: [SendOutcome] = []) { state.withLock { $0.script = script } }
 
     var sent: [OutboundSMS] { state.withLock { $0.sent } }
+    var settingKeys: (all: Set<String>, secret: Set<String>) { (["from"], []) }
+    func validate(_ settings: ProviderSettings) -> [String: String] { [:] }
 
     func send(_ sms: OutboundSMS, settings: ProviderSettings) async -> SendOutcome {
         state.withLock { s in

@@ -9,6 +9,10 @@ public struct ConsoleProvider: SMSProvider {
 
     public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
 
+    public var settingKeys: (all: Set<String>, secret: Set<String>) { (["from"], []) }
+
+    public func validate(_ settings: ProviderSettings) -> [String: String] { [:] }
+
     public func send(_ sms: OutboundSMS, settings: ProviderSettings) async -> SendOutcome {
         let measure = SMSMeasurement(sms.body)
         write("[sms #\(sms.messageId)] to \(sms.to)\(sms.from.map { " from \($0)" } ?? "") (\(measure.segments) segment(s), \(measure.encoding.rawValue)): \(sms.body)")

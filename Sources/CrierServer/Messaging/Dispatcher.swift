@@ -29,6 +29,8 @@ public struct Dispatcher: Sendable {
 
     let store: Store
     let providers: [String: any SMSProvider]
+    /// The providers this dispatcher can send through, for settings validation.
+    public var providerList: [any SMSProvider] { providers.keys.sorted().compactMap { providers[$0] } }
     let renderer: SMSRenderer
     let settings: Settings
     let rateLimit: SenderRateLimit
@@ -61,6 +63,7 @@ public struct Dispatcher: Sendable {
     }
 
     /// Runs until nothing more is due now: expires stale leases, then claims and sends in batches.
+    @discardableResult
     public func runUntilIdle() async throws -> Report {
         var report = Report()
         report.unknown += try await store.dispatch.expireLeases()

@@ -111,6 +111,35 @@ public struct Venues: Sendable {
         }
     }
 
+    /// The venue's SMS provider plugin id and its settings (secrets included: never return them raw).
+    public func provider(venueId: Int64) async throws -> (id: String, settings: [String: String]) {
+        try await store.engine.read { db in
+            guard let row = try await db.raw("SELECT provider, provider_settings FROM venues WHERE id = \(bind: venueId)").first()
+            else { throw CrierError.notFound("venue") }
+            let text = try row.decode(column: "provider_settings", as: String.self)
+            return (try row.decode(column: "provider", as: String.self),
+                    (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:])
+        }
+    }
+
+    /// Switches the venue's provider and settings (validated by the caller against the provider plugin).
+    public func setProvider(venueId: Int64, id: String, settings: [String: String], actor: Actor) async throws {
+        let now = store.clock.now()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(settings), as: UTF8.self)
+        try await store.engine.transaction { db in
+            try await db.raw("""
+                UPDATE venues SET provider = \(bind: id), provider_settings = \(bind: text), updated_at = \(bind: now.millisecondsSince1970)
+                WHERE id = \(bind: venueId)
+                """).run()
+            // The journal records which settings changed, never their values.
+            try await JournalWriter(db: db, actor: actor, at: now).append(
+                venueId: venueId, customerId: nil, kind: JournalKind.venueChanged, subjectType: "venue", subjectId: venueId,
+                data: ["provider": .string(id), "settings_set": .array(settings.keys.sorted().map(JSONValue.string))])
+        }
+    }
+
     static func journalData(_ s: VenueSettings) -> [String: JSONValue] {
         ["name": .string(s.name), "timezone": .string(s.timezone), "default_region": .string(s.defaultRegion),
          "quiet_hours": s.quietHours.map { ["start": .string($0.start.description), "end": .string($0.end.description)] } ?? .null,

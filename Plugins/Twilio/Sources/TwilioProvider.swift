@@ -1,0 +1,58 @@
+import AsyncHTTPClient
+import CrierPluginKit
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Sends SMS through Twilio's Messages REST API:
+/// `POST {api_base_url}/2010-04-01/Accounts/{account_sid}/Messages.json`, Basic auth, form fields
+/// To, From or MessagingServiceSid, Body, StatusCallback. `api_base_url` lets a local fake stand in.
+public struct TwilioProvider: SMSProvider {
+    public let id = "twilio"
+    let http: HTTPClient
+    let timeout: TimeAmount
+
+    public init(http: HTTPClient = .shared, timeout: TimeAmount = .seconds(10)) {
+        self.http = http
+        self.timeout = timeout
+    }
+
+    public var settingKeys: (all: Set<String>, secret: Set<String>) {
+        (["account_sid", "auth_token", "from", "messaging_service_sid", "api_base_url", "public_url"], ["auth_token"])
+    }
+
+    public func validate(_ settings: ProviderSettings) -> [String: String] {
+        TwilioSettings.problems(settings)
+    }
+
+    public func send(_ sms: OutboundSMS, settings: ProviderSettings) async -> SendOutcome {
+        let config: TwilioSettings
+        switch TwilioSettings.read(settings) {
+        case .success(let c): config = c
+        case .failure(let problem): return .permanent(code: "settings", detail: problem.description)
+        }
+        var form: [(String, String)] = [("To", sms.to), ("Body", sms.body)]
+        if let service = config.messagingServiceSid { form.append(("MessagingServiceSid", service)) } else if let from = config.from {
+            form.append(("From", from))
+        }
+        if let callback = sms.statusCallbackURL { form.append(("StatusCallback", callback)) }
+
+        var request = HTTPClientRequest(url: "\(config.apiBaseURL)/2010-04-01/Accounts/\(config.accountSid)/Messages.json")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Basic " + Data("\(config.accountSid):\(config.authToken)".utf8).base64EncodedString())
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
+
+        let status: UInt
+        let body: ByteBuffer
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            status = response.status.code
+            body = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            return TwilioErrors.outcome(forTransportError: error)
+        }
+        return TwilioErrors.outcome(status: status, body: Data(body.readableBytesView))
+    }
+}

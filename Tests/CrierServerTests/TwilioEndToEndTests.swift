@@ -1,0 +1,90 @@
+import CrierCore
+import CrierServer
+import CrierStore
+import CrierTestSupport
+import FakeTwilio
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Prometheus
+import Testing
+import Twilio
+
+/// Bookings to texts through the real Twilio plugin over HTTP to the fake Twilio server.
+struct TwilioEndToEndTests {
+    @Test(arguments: TestEngines.all)
+    func remindersGoThroughTwilioAndAnOptOutStopsTheRest(engine: EngineKind) async throws {
+        let fake = FakeTwilio()
+        let clock = ManualClock(testNow)
+        try await fake.run { base in
+            try await withTestStore(engine, clock: clock) { store in
+                let venue = try await store.makeVenue()
+                try await store.venues.setProvider(venueId: venue.id, id: "twilio", settings: [
+                    "account_sid": fake.accountSid, "auth_token": fake.authToken, "from": "+447700900001", "api_base_url": base,
+                ], actor: .system)
+                var logger = Logger(label: "t")
+                logger.logLevel = .critical
+                let dispatcher = try Dispatcher(
+                    store: store, providers: [TwilioProvider(timeout: .seconds(2))], publicURL: "https://crier.example", logger: logger)
+                let ann = try await store.makeCustomer(venue)
+                let event = try await store.makeEvent(venue, days: 10)
+                let booking = try await store.bookings.create(
+                    venue: venue, customerId: ann.id, eventId: event.id, seats: 2, notes: nil, source: .api, actor: .system)
+                #expect(try await dispatcher.runUntilIdle().sent == 1)
+
+                fake.script(.error(status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient"))
+                clock.advance(to: event.startsAt.addingTimeInterval(-7 * 86_400))
+                #expect(try await dispatcher.runUntilIdle().failed == 1)
+                clock.advance(to: event.startsAt.addingTimeInterval(-86_400))
+                try await dispatcher.runUntilIdle()
+
+                #expect(fake.received.count == 2)
+                let first = try #require(fake.received.first)
+                #expect(first.form["To"] == "+447700900000")
+                #expect(first.form["From"] == "+447700900001")
+                #expect(first.form["StatusCallback"]?.hasPrefix("https://crier.example/webhooks/twilio/status?message_id=") == true)
+                let messages = try await store.messages.list(
+                    venueId: venue.id, filter: MessageFilter(bookingId: booking.id), cursor: nil, limit: 10).items.reversed()
+                #expect(messages.map { "\($0.kind.rawValue) \($0.status.rawValue) \($0.reason ?? "") \($0.errorCode ?? "")" } == [
+                    "confirmation sent  ", "reminder_7d failed opted_out 21610", "reminder_24h suppressed no_consent ",
+                ])
+                #expect(messages.first?.providerMessageId == "SM00000000000000000000000000000001")
+                #expect(try await store.consents.get(venueId: venue.id, customerId: ann.id).state.transactional == false)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func providerSettingsKeepSecretsWriteOnly(engine: EngineKind) async throws {
+        try await withTestStore(engine) { store in
+            let venue = try await store.makeVenue()
+            let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write).secret
+            let dispatcher = try Dispatcher(
+                store: store, providers: [ConsoleProvider(write: { _ in }), TwilioProvider()], publicURL: nil, logger: Logger(label: "t"))
+            let app = Application(router: CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
+            try await app.test(.router) { client in
+                let api = APIClient(client: client, key: key)
+                #expect(try await api.get("/api/v1/venue/provider").json == ["provider": "console", "settings": [:]])
+                let sid = "AC" + String(repeating: "c", count: 32)
+                let put = try await api.send(.put, "/api/v1/venue/provider",
+                    #"{"provider":"twilio","settings":{"account_sid":"\#(sid)","auth_token":"supersecret99","from":"+447700900001"}}"#)
+                #expect(put.status == .ok)
+                #expect(put["settings"]?["auth_token"] == "…et99")
+                #expect(put["settings"]?["account_sid"]?.string == sid)
+                // Changing the sender without resending the token keeps it.
+                let again = try await api.send(.put, "/api/v1/venue/provider",
+                    #"{"provider":"twilio","settings":{"account_sid":"\#(sid)","from":"+447700900002"}}"#)
+                #expect(again.status == .ok)
+                #expect(try await store.venues.provider(venueId: venue.id).settings["auth_token"] == "supersecret99")
+                let bad = try await api.send(.put, "/api/v1/venue/provider", #"{"provider":"twilio","settings":{"account_sid":"AC1","colour":"red"}}"#)
+                #expect(bad.status == .unprocessableContent)
+                #expect(Set(bad.fieldErrors.keys) == ["settings.account_sid", "settings.colour", "settings.from"])
+                #expect(try await api.send(.put, "/api/v1/venue/provider", #"{"provider":"pigeon"}"#).fieldErrors["provider"] != nil)
+                // The token never appears in the journal.
+                let journal = try await store.journal.after(id: 0, limit: 100)
+                #expect(!journal.contains { "\($0.data)".contains("supersecret99") })
+            }
+        }
+    }
+}

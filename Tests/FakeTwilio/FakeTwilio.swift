@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import ServiceLifecycle
+import Synchronization
+
+/// A stand-in for Twilio's Messages API on loopback, for tests: it checks Basic auth, records every
+/// request, and answers from a script of behaviours (accept, an error code, a slow answer) so the
+/// Twilio plugin is exercised over real HTTP.
+public final class FakeTwilio: Sendable {
+    /// How the next request is answered.
+    public enum Behaviour: Sendable {
+        case accept
+        /// An error answer like Twilio's: HTTP status with `{"code", "message", "more_info", "status"}`.
+        case error(status: Int, code: Int, message: String)
+        /// A bare HTTP status with an empty body (a proxy's 502, say).
+        case bare(status: Int)
+        /// Answers only after this long (longer than the client's timeout: the outcome is unknown).
+        case slow(Duration)
+    }
+
+    /// One request as received.
+    public struct Received: Sendable {
+        public var path: String
+        public var authorized: Bool
+        public var form: [String: String]
+    }
+
+    public let accountSid: String
+    public let authToken: String
+    private let state = Mutex<(script: [Behaviour], received: [Received], count: Int)>(([], [], 0))
+
+    public init(accountSid: String = "AC" + String(repeating: "a", count: 32), authToken: String = "secret-token") {
+        self.accountSid = accountSid
+        self.authToken = authToken
+    }
+
+    /// Queues behaviours for the next requests; after them every request is accepted.
+    public func script(_ behaviours: Behaviour...) { state.withLock { $0.script += behaviours } }
+
+    public var received: [Received] { state.withLock { $0.received } }
+
+    /// Runs the server on a free loopback port for the duration of `body`, which gets its base URL.
+    public func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+        let router = Router()
+        router.post("2010-04-01/Accounts/:sid/Messages.json") { request, context in
+            try await self.answer(request, sid: context.parameters.get("sid") ?? "")
+        }
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+        let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
+        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+            tasks.addTask { try await group.run(); return nil }
+            var ports = portStream.makeAsyncIterator()
+            guard let port = await ports.next() else { throw CancellationError() }
+            let result = try await body("http://127.0.0.1:\(port)")
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
+    }
+
+    private func answer(_ request: Request, sid: String) async throws -> Response {
+        let bodyText = String(buffer: try await request.body.collect(upTo: 1 << 20))
+        var form: [String: String] = [:]
+        for pair in bodyText.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (s: Substring) in String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            form[decode(kv[0])] = kv.count > 1 ? decode(kv[1]) : ""
+        }
+        let expected = "Basic " + Data("\(accountSid):\(authToken)".utf8).base64EncodedString()
+        let authorized = request.headers[.authorization] == expected && sid == accountSid
+        let (behaviour, n) = state.withLock { s -> (Behaviour, Int) in
+            s.received.append(Received(path: request.uri.path, authorized: authorized, form: form))
+            s.count += 1
+            return (s.script.isEmpty ? .accept : s.script.removeFirst(), s.count)
+        }
+        guard authorized else {
+            return json(401, ["code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401])
+        }
+        switch behaviour {
+        case .accept:
+            let sid = "SM" + String(format: "%032x", n)
+            let body = form["Body"] ?? ""
+            let segments = body.count <= 160 ? 1 : (body.count + 152) / 153
+            return json(201, ["sid": sid, "account_sid": accountSid, "to": form["To"] ?? "", "from": form["From"] as Any? ?? NSNull(),
+                              "messaging_service_sid": form["MessagingServiceSid"] as Any? ?? NSNull(), "body": body,
+                              "status": "queued", "num_segments": String(segments), "direction": "outbound-api",
+                              "api_version": "2010-04-01", "error_code": NSNull(), "error_message": NSNull()])
+        case .error(let status, let code, let message):
+            return json(status, ["code": code, "message": message, "more_info": "https://www.twilio.com/docs/errors/\(code)", "status": status])
+        case .bare(let status):
+            return Response(status: .init(code: status))
+        case .slow(let delay):
+            try await Task.sleep(for: delay)
+            return json(201, ["sid": "SM" + String(format: "%032x", n), "status": "queued", "num_segments": "1"])
+        }
+    }
+
+    private func json(_ status: Int, _ object: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
