@@ -47,7 +47,10 @@ public enum CrierServer {
         EventRoutes(store: store).register(on: api)
         BookingRoutes(store: store).register(on: api)
         MessageRoutes(store: store).register(on: api)
-        if let dispatcher { ProviderRoutes(store: store, providers: dispatcher.providerList).register(on: api) }
+        if let dispatcher {
+            ProviderRoutes(store: store, providers: dispatcher.providerList).register(on: api)
+            TemplateRoutes(store: store, renderer: dispatcher.renderer).register(on: api)
+        }
         if let testClock, let dispatcher { TestClockRoutes(clock: testClock, dispatcher: dispatcher).register(on: api) }
         return router
     }

@@ -1,0 +1,87 @@
+import CrierCore
+import CrierStore
+import Foundation
+import Hummingbird
+
+/// `/api/v1/templates`: the venue's SMS wording. Each template shows its default and the venue's
+/// override; a PUT is checked strictly before it is saved; a preview renders sample data with the
+/// encoding and segment count the text would cost.
+struct TemplateRoutes {
+    let store: Store
+    let renderer: SMSRenderer
+
+    func register(on api: RouterGroup<CrierRequestContext>) {
+        let templates = api.group("templates")
+        templates.get { _, context in
+            let venue = try context.requireVenue()
+            let overrides = try await store.templates.overrides(venueId: venue.id)
+            let items: [JSONValue] = MessageKind.allCases.flatMap { kind in
+                TemplateRules.names(for: kind).map { name in
+                    item(name, kind: kind, override: overrides[name], venue: venue)
+                }
+            }
+            return JSONResponse(["items": .array(items), "next_cursor": .null])
+        }
+        templates.get(":name") { _, context in
+            let venue = try context.requireVenue()
+            let (name, kind) = try lookup(context)
+            return JSONResponse(item(name, kind: kind, override: try await store.templates.overrides(venueId: venue.id)[name], venue: venue))
+        }
+        templates.put(":name") { request, context in
+            let venue = try context.requireVenue()
+            let (name, kind) = try lookup(context)
+            var body = try await JSONBody.read(request, allowed: ["body"])
+            let text = body.string("body") ?? nil
+            try body.throwIfInvalid()
+            guard let text else { throw APIError.invalid(FieldErrors("body", "is required")) }
+            try await store.templates.set(venueId: venue.id, name: name, body: text)
+            return JSONResponse(item(name, kind: kind, override: text, venue: venue))
+        }
+        templates.delete(":name") { _, context in
+            let venue = try context.requireVenue()
+            let (name, kind) = try lookup(context)
+            try await store.templates.reset(venueId: venue.id, name: name)
+            return JSONResponse(item(name, kind: kind, override: nil, venue: venue))
+        }
+        templates.post(":name/preview") { request, context in
+            let venue = try context.requireVenue()
+            let (name, kind) = try lookup(context)
+            var body = try await JSONBody.read(request, allowed: ["body"])
+            let given = body.string("body") ?? nil
+            try body.throwIfInvalid()
+            let text: String
+            if let given { text = given } else {
+                text = try await store.templates.overrides(venueId: venue.id)[name] ?? renderer.defaults[name] ?? ""
+            }
+            switch renderer.render(text, name: name, kind: kind, fields: Self.sample(venue: venue, reminderOnly: name.hasSuffix("_reminder_only"), now: store.clock.now())) {
+            case .success(let rendered):
+                let m = SMSMeasurement(rendered)
+                return JSONResponse(["text": .string(rendered), "encoding": .string(m.encoding.rawValue), "characters": .from(m.characters),
+                                     "units": .from(m.units), "segments": .from(m.segments)])
+            case .failure(let failure):
+                throw APIError.invalid(FieldErrors("body", failure.detail))
+            }
+        }
+    }
+
+    func lookup(_ context: CrierRequestContext) throws -> (String, MessageKind) {
+        guard let name = context.parameters.get("name"), let kind = TemplateRules.kind(ofTemplate: name) else {
+            throw CrierError.notFound("template")
+        }
+        return (name, kind)
+    }
+
+    func item(_ name: String, kind: MessageKind, override: String?, venue: Venue) -> JSONValue {
+        ["name": .string(name), "kind": .string(kind.rawValue), "default": .from(renderer.defaults[name]),
+         "override": .from(override), "fields": .array(TemplateRules.fields(for: kind).sorted().map(JSONValue.string))]
+    }
+
+    /// Sample values for previews: a real-looking booking at the venue, a week from now.
+    static func sample(venue: Venue, reminderOnly: Bool, now: Date) -> [String: String] {
+        let when = HumanTime(zone: venue.timeZone)
+        let start = now.addingTimeInterval(7 * 86_400)
+        return ["first_name": "Sam", "last_name": "Taylor", "venue_name": venue.name, "event_name": "Quiz night",
+                "event_when": when.dateAndTime(start), "event_date": when.date(start), "event_time": when.time(start),
+                "seats": reminderOnly ? "0" : "4", "seats_text": reminderOnly ? "0 seats" : "4 seats", "notes": "Window table"]
+    }
+}
