@@ -105,6 +105,9 @@ let package = Package(
             name: "crier-bench",
             dependencies: [
                 "CrierStore",
+                "CrierServer",
+                "Twilio",
+                "FakeTwilio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

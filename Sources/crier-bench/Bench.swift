@@ -4,60 +4,92 @@ import CrierStore
 import Foundation
 import Logging
 
-/// `crier-bench`: seeds customers, events and bookings through the store on each engine and
-/// prints rows/s and the latency of single booking creation. Run it in release mode:
-///     swift run -c release crier-bench
+/// `crier-bench`: Crier's performance figures. Run it in release mode:
+///     swift run -c release crier-bench                 # every benchmark on SQLite
 ///     scripts/with-postgres bash -c 'swift run -c release crier-bench --postgres "$CRIER_TEST_POSTGRES_URL"'
 @main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "crier-bench", abstract: "Measure Crier's store: bulk seeding and booking latency.")
+        commandName: "crier-bench", abstract: "Measure Crier: store, dispatch and scheduler tick.",
+        subcommands: [All.self, StoreBench.self, DispatchBench.self, TickBench.self], defaultSubcommand: All.self)
+}
+
+/// Every benchmark with its default sizes.
+struct All: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "all", abstract: "Run every benchmark.")
+    @OptionGroup var engines: Engines
+
+    func run() async throws {
+        let args = engines.postgres.map { ["--postgres", $0] } ?? []
+        try await StoreBench.parse(args).run()
+        try await DispatchBench.parse(args).run()
+        try await TickBench.parse(args).run()
+    }
+}
+
+/// Which engines to measure: SQLite always, PostgreSQL when given an admin URL.
+struct Engines: ParsableArguments {
+    @Option(help: "Admin URL of a PostgreSQL server to also measure (a scratch database is created and dropped).")
+    var postgres: String?
+
+    /// Runs `body` once per engine with a fresh, migrated store.
+    func each(maxConnections: Int = 40, _ body: @Sendable (String, Store) async throws -> Void) async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crier-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sqlite = try await Store.open(.sqlite(path: dir.appendingPathComponent("bench.sqlite").path), clock: SystemClock(), logger: logger)
+        try await sqlite.withRunning { s in
+            try await s.migrate()
+            try await body("sqlite", s)
+        }
+        guard let postgres else { return }
+        let admin = try DatabaseURL(postgres)
+        guard case .postgres(let host, let port, let user, let password, _, let tls) = admin else {
+            throw ValidationError("--postgres must be a postgres:// URL")
+        }
+        let name = "crier_bench_\(Int(Date().timeIntervalSince1970 * 1000) % 100_000_000)"
+        try await Store.open(admin, clock: SystemClock(), logger: logger, maxConnections: 1).withRunning { s in
+            try await s.engine.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        }
+        let store = try await Store.open(
+            .postgres(host: host, port: port, user: user, password: password, database: name, requireTLS: tls),
+            clock: SystemClock(), logger: logger, maxConnections: maxConnections)
+        try await store.withRunning { s in
+            try await s.migrate()
+            try await body("postgres", s)
+        }
+        try await Store.open(admin, clock: SystemClock(), logger: logger, maxConnections: 1).withRunning { s in
+            try await s.engine.read { db in try await db.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
+        }
+    }
+}
+
+/// Bulk seeding through the store and the latency of creating one booking.
+struct StoreBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store", abstract: "Seed customers, events and bookings; time single booking creation.")
+    @OptionGroup var engines: Engines
 
     @Option(help: "Customers to create (each gets one booking).") var customers = 10_000
     @Option(help: "Events to spread bookings over.") var events = 100
     @Option(help: "Single bookings timed one by one for the latency figures.") var samples = 2_000
     @Option(help: "Concurrent clients for the throughput figure.") var concurrency = 16
-    @Option(help: "Admin URL of a PostgreSQL server to also measure (a scratch database is created and dropped).")
-    var postgres: String?
-
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        print("crier-bench: \(customers) customers, \(events) events, \(customers) bookings, \(samples) timed bookings, \(concurrency) concurrent clients")
-        print(Row.header)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crier-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let sqlite = try await Store.open(.sqlite(path: dir.appendingPathComponent("bench.sqlite").path), clock: SystemClock(), logger: logger)
-        print(try await sqlite.withRunning { try await measure($0, engine: "sqlite") }.line)
-
-        if let postgres {
-            let admin = try DatabaseURL(postgres)
-            guard case .postgres(let host, let port, let user, let password, _, let tls) = admin else {
-                throw ValidationError("--postgres must be a postgres:// URL")
-            }
-            let name = "crier_bench_\(Int(Date().timeIntervalSince1970))"
-            try await Store.open(admin, clock: SystemClock(), logger: logger, maxConnections: 1).withRunning { s in
-                try await s.engine.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-            }
-            let store = try await Store.open(
-                .postgres(host: host, port: port, user: user, password: password, database: name, requireTLS: tls),
-                clock: SystemClock(), logger: logger, maxConnections: concurrency + 4)
-            let row = try await store.withRunning { try await measure($0, engine: "postgres") }
-            try await Store.open(admin, clock: SystemClock(), logger: logger, maxConnections: 1).withRunning { s in
-                try await s.engine.read { db in try await db.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").run() }
-            }
-            print(row.line)
+        print("store: \(customers) customers, \(events) events, \(customers) bookings, \(samples) timed bookings, \(concurrency) concurrent clients")
+        print(StoreFigures.header)
+        try await engines.each(maxConnections: concurrency + 4) { engine, store in
+            print(try await measure(store, engine: engine).line)
         }
     }
 
-    func measure(_ store: Store, engine: String) async throws -> Row {
-        try await store.migrate()
+    func measure(_ store: Store, engine: String) async throws -> StoreFigures {
         let venue = try await store.venues.create(
             try VenueSettings.validate(slug: "bench", name: "Bench", timezone: "Europe/London", defaultRegion: "GB"), actor: .system)
         let start = Date().addingTimeInterval(30 * 86_400)
 
-        var row = Row(engine: engine)
+        var row = StoreFigures(engine: engine)
         var eventIDs: [Int64] = []
         row.eventsPerSecond = try await rate(events) { i in
             let e = try await store.events.create(
@@ -121,7 +153,7 @@ struct Bench: AsyncParsableCommand {
 }
 
 /// One engine's figures.
-struct Row {
+struct StoreFigures {
     var engine: String
     var eventsPerSecond = 0.0, customersPerSecond = 0.0, bookingsPerSecond = 0.0
     var p50 = 0.0, p99 = 0.0, concurrentPerSecond = 0.0

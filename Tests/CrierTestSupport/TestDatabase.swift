@@ -21,6 +21,14 @@ public let testNow = Date(timeIntervalSince1970: 1_795_262_400)
 public func withTestStore<T: Sendable>(
     _ engine: EngineKind, clock: ManualClock = ManualClock(testNow), _ body: @Sendable (Store) async throws -> T
 ) async throws -> T {
+    try await withTestDatabase(engine, clock: clock) { _, store in try await body(store) }
+}
+
+/// Like `withTestStore`, also giving the database's URL so a test can open more stores on it
+/// (several server instances sharing one database).
+public func withTestDatabase<T: Sendable>(
+    _ engine: EngineKind, clock: ManualClock = ManualClock(testNow), _ body: @Sendable (DatabaseURL, Store) async throws -> T
+) async throws -> T {
     let logger = {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -31,10 +39,11 @@ public func withTestStore<T: Sendable>(
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crier-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try await Store.open(.sqlite(path: dir.appendingPathComponent("t.sqlite").path), clock: clock, logger: logger)
+        let url = DatabaseURL.sqlite(path: dir.appendingPathComponent("t.sqlite").path)
+        let store = try await Store.open(url, clock: clock, logger: logger)
         return try await store.withRunning { store in
             try await store.migrate()
-            return try await body(store)
+            return try await body(url, store)
         }
     case .postgres:
         guard let admin = ProcessInfo.processInfo.environment["CRIER_TEST_POSTGRES_URL"] else {
@@ -56,12 +65,11 @@ public func withTestStore<T: Sendable>(
             }
         }
         do {
-            let store = try await Store.open(
-                .postgres(host: host, port: port, user: user, password: password, database: String(name), requireTLS: false),
-                clock: clock, logger: logger, maxConnections: 6)
+            let url = DatabaseURL.postgres(host: host, port: port, user: user, password: password, database: String(name), requireTLS: false)
+            let store = try await Store.open(url, clock: clock, logger: logger, maxConnections: 6)
             let result = try await store.withRunning { store in
                 try await store.migrate()
-                return try await body(store)
+                return try await body(url, store)
             }
             await drop()
             return result

@@ -1,0 +1,59 @@
+import ArgumentParser
+import CrierCore
+import CrierServer
+import CrierStore
+import FakeTwilio
+import Foundation
+import Logging
+import Twilio
+
+/// Sends N due confirmations through the Twilio plugin to the fake Twilio server on loopback.
+struct DispatchBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dispatch", abstract: "Dispatch due messages to a loopback fake Twilio and report messages/s.")
+    @OptionGroup var engines: Engines
+    @Option(help: "Due messages to send.") var messages = 10_000
+    @Option(help: "Sends in flight at once.") var concurrency = 32
+
+    func run() async throws {
+        print("dispatch: \(messages) due confirmations through the Twilio plugin to a fake Twilio on loopback, \(concurrency) in flight")
+        print("engine     seeded/s   sent    seconds   messages/s")
+        let fake = FakeTwilio()
+        let (count, width) = (messages, concurrency)
+        try await fake.run { base in
+            try await engines.each(maxConnections: width + 8) { engine, store in
+                let venue = try await store.venues.create(
+                    try VenueSettings.validate(slug: "bench", name: "Bench", timezone: "Europe/London", defaultRegion: "GB"), actor: .system)
+                try await store.venues.setProvider(venueId: venue.id, id: "twilio", settings: [
+                    "account_sid": fake.accountSid, "auth_token": fake.authToken, "from": "+447700900001", "api_base_url": base,
+                ], actor: .system)
+                let event = try await store.events.create(
+                    venue: venue, input: EventInput(name: "Gig", startsAt: EventTime.rfc3339(Date().addingTimeInterval(30 * 86_400), in: venue.timeZone)),
+                    actor: .system)
+                let t0 = ContinuousClock.now
+                for i in 0..<count {
+                    let c = try await store.customers.create(
+                        venue: venue, input: CustomerInput(firstName: "F\(i)", lastName: "L\(i)", mobile: String(format: "+4477%08d", i)),
+                        actor: .system)
+                    _ = try await store.bookings.create(
+                        venue: venue, customerId: c.id, eventId: event.event.id, seats: 0, notes: nil, source: .import, actor: .system)
+                }
+                let seeded = Double(count) / (ContinuousClock.now - t0).seconds
+                var settings = Dispatcher.Settings()
+                settings.batchSize = 500
+                settings.concurrency = width
+                settings.sendsPerSecond = 1_000_000
+                settings.burst = 1_000_000
+                var logger = Logger(label: "bench")
+                logger.logLevel = .error
+                let dispatcher = try Dispatcher(
+                    store: store, providers: [TwilioProvider(timeout: .seconds(10))], settings: settings, publicURL: "https://crier.example",
+                    logger: logger)
+                let t1 = ContinuousClock.now
+                let report = try await dispatcher.runUntilIdle()
+                let seconds = (ContinuousClock.now - t1).seconds
+                print(String(format: "%-9@ %9.0f %7d %9.2f %12.0f", engine as NSString, seeded, report.sent, seconds, Double(report.sent) / seconds))
+            }
+        }
+    }
+}
