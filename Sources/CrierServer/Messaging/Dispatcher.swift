@@ -75,13 +75,16 @@ public struct Dispatcher: Sendable {
             // different recipients' go side by side.
             var byRecipient: [String: [Message]] = [:]
             for m in claimed { byRecipient[m.to, default: []].append(m) }
+            var overrides: [Int64: [String: String]] = [:]
+            for venueId in Set(claimed.map(\.venueId)) { overrides[venueId] = try await store.templates.overrides(venueId: venueId) }
+            let templates = overrides
             let outcomes = try await withThrowingTaskGroup(of: [Outcome].self) { group in
                 var results: [Outcome] = []
                 var next = byRecipient.values.makeIterator()
                 func start(_ messages: [Message]) {
                     group.addTask {
                         var done: [Outcome] = []
-                        for m in messages { done.append(try await process(m)) }
+                        for m in messages { done.append(try await process(m, templates: templates[m.venueId] ?? [:])) }
                         return done
                     }
                 }
@@ -110,9 +113,9 @@ public struct Dispatcher: Sendable {
     enum Outcome { case sent, withdrawn, failed, retried, postponed, unknown }
 
     /// Decides about, renders and sends one claimed message.
-    func process(_ message: Message) async throws -> Outcome {
+    func process(_ message: Message, templates: [String: String]) async throws -> Outcome {
         let now = store.clock.now()
-        let context = try await store.dispatch.context(for: message)
+        let context = try await store.dispatch.context(for: message, templates: templates)
         let dispatch = store.dispatch
         if let (status, reason) = Self.refusal(context, now: now) {
             try await dispatch.record(message.id, .withdraw(status), MessageUpdate(reason: reason))

@@ -10,7 +10,7 @@ public protocol DatabaseEngine: Sendable {
     /// Runs `body` outside a transaction (single statements, reads).
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` inside one transaction: all of it commits or none of it does.
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Keeps the engine's connections alive until cancelled (PostgreSQL's pool needs a runner).
     func run() async
     /// Closes every connection.

@@ -5,14 +5,14 @@ import SQLiteKit
 import SQLiteNIO
 import Synchronization
 
-/// The embedded engine: one file in WAL mode, one writer connection used one transaction at a
-/// time (`BEGIN IMMEDIATE`, so another process waits on the busy timeout instead of failing
-/// mid-transaction), and a few reader connections that see committed data while it writes.
+/// The embedded engine: one file in WAL mode, one writer connection that commits queued
+/// transactions in batches (`GroupCommit`: `BEGIN IMMEDIATE`, a savepoint per transaction, one
+/// fsync per batch), and a few reader connections that see committed data while it writes.
 public final class SQLiteEngine: DatabaseEngine {
     public let kind = EngineKind.sqlite
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
-    private let writeLock = AsyncSerialLock()
+    private let writes: GroupCommit
     private let nextReader = Atomic<Int>(0)
     private let logger: Logger
 
@@ -20,6 +20,7 @@ public final class SQLiteEngine: DatabaseEngine {
         self.writer = writer
         self.readers = readers
         self.logger = logger
+        writes = GroupCommit(logger: logger) { writer.sql() }
     }
 
     /// Opens (creating if needed) the database file at `path`.
@@ -45,21 +46,8 @@ public final class SQLiteEngine: DatabaseEngine {
         return try await body(readers[abs(index) % readers.count].sql())
     }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
-            let db = writer.sql()
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                do { try await db.raw("ROLLBACK").run() } catch {
-                    logger.error("rollback failed", metadata: ["error": "\(error)"])
-                }
-                throw error
-            }
-        }
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writes.transaction(body)
     }
 
     public func run() async {

@@ -94,16 +94,22 @@ public struct Dispatch: Sendable {
     }
 
     /// Loads what the dispatcher re-checks before sending: current venue, customer, consent, booking, event.
-    public func context(for message: Message) async throws -> DispatchContext {
+    /// `templates` are the venue's overrides when the caller already has them (one read per pass, not per message).
+    public func context(for message: Message, templates: [String: String]? = nil) async throws -> DispatchContext {
         var context = try await store.engine.read { db in
             guard let venueRow = try await db.raw("""
                 SELECT \(unsafeRaw: Venues.columns), provider, provider_settings FROM venues WHERE id = \(bind: message.venueId)
                 """).first()
             else { throw CrierError.notFound("venue") }
             var customer: Customer?, consent: ConsentState?, booking: Booking?, event: Event?
-            if let id = message.customerId {
-                customer = try? await Customers.fetch(db, venueId: message.venueId, id: id)
-                if customer != nil { consent = try await Consents.load(db, venueId: message.venueId, customerId: id).state }
+            if let id = message.customerId, let row = try await db.raw("""
+                SELECT \(unsafeRaw: Customers.columns), sms_transactional, sms_marketing FROM customers
+                WHERE id = \(bind: id) AND venue_id = \(bind: message.venueId)
+                """).first() {
+                customer = try Customers.decode(row)
+                consent = ConsentState(
+                    transactional: try row.decode(column: "sms_transactional", as: Bool.self),
+                    marketing: try row.decode(column: "sms_marketing", as: Bool.self))
             }
             if let id = message.bookingId { booking = try? await Bookings.fetch(db, venueId: message.venueId, id: id) }
             if let id = message.eventId { event = try? await Events.fetch(db, venueId: message.venueId, id: id, lock: false) }
@@ -114,7 +120,9 @@ public struct Dispatch: Sendable {
                 event: event, provider: try venueRow.decode(column: "provider", as: String.self), providerSettings: settings,
                 templates: [:])
         }
-        context.templates = try await store.templates.overrides(venueId: message.venueId)
+        if let templates { context.templates = templates } else {
+            context.templates = try await store.templates.overrides(venueId: message.venueId)
+        }
         return context
     }
 
