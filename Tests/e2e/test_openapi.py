@@ -11,10 +11,10 @@ def test_openapi_document_is_valid_and_matches_the_routes(tmp_path, server_facto
     validate(doc)
     methods = {"get", "post", "patch", "delete", "put"}
     for path, operations in doc["paths"].items():
-        concrete = path.replace("{id}", "1")
+        concrete = path.replace("{id}", "1").replace("{name}", "confirmation")
         for method in set(operations) & methods:
             # Without a key every real API route answers 401; a route that doesn't exist would be 404.
-            code, body = server.request(method.upper(), concrete, body={} if method in ("post", "patch") else None)
+            code, body = server.request(method.upper(), concrete, body={} if method in ("post", "patch", "put") else None)
             assert code == 401, (method, path, code, body)
     key = run("api-key", "create", "--venue", "default", "--name", "doc", cwd=tmp_path).stdout.strip()
     code, venue = server.get("/api/v1/venue", key=key)

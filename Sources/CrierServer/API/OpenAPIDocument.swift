@@ -77,6 +77,12 @@ enum OpenAPIDocument {
                            "created_at": string("date-time"), "updated_at": string("date-time"),
                            "attempt_log": ["type": "array", "items": ["type": "object"]]]),
         "MessageList": list("Message"),
+        "Provider": object(["provider": string(), "settings": ["type": "object", "additionalProperties": string()]], required: ["provider"]),
+        "Template": object(["name": string(), "kind": string(), "default": string(nullable: true), "override": string(nullable: true),
+                            "fields": ["type": "array", "items": string()]]),
+        "TemplateBody": object(["body": string()]),
+        "TemplatePreview": object(["text": string(), "encoding": string(), "characters": integer(), "units": integer(), "segments": integer()]),
+        "TemplateList": list("Template"),
         "CustomerList": list("Customer"), "EventList": list("Event"), "BookingList": list("Booking"), "JournalList": list("JournalEntry"),
     ]
 
@@ -91,11 +97,14 @@ enum OpenAPIDocument {
         "409": response("conflicts with current state", "Error"),
         "422": response("invalid fields", "Error"),
     ]
-    static func op(_ summary: String, body: String? = nil, ok: (String, String?), query: [String] = [], path: Bool = false) -> JSONValue {
+    static func op(
+        _ summary: String, body: String? = nil, ok: (String, String?), query: [String] = [], path: Bool = false, name: Bool = false
+    ) -> JSONValue {
         var responses = errors
         responses[ok.0] = response(summary, ok.1)
         var params: [JSONValue] = query.map { ["name": .string($0), "in": "query", "required": false, "schema": ["type": "string"]] }
         if path { params.append(["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]]) }
+        if name { params.append(["name": "name", "in": "path", "required": true, "schema": ["type": "string"]]) }
         var operation: [String: JSONValue] = ["summary": .string(summary), "responses": .object(responses)]
         if !params.isEmpty { operation["parameters"] = .array(params) }
         if let body { operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]] }
@@ -126,6 +135,16 @@ enum OpenAPIDocument {
         "/api/v1/bookings/{id}": ["get": op("A booking", ok: ("200", "Booking"), path: true),
                                   "patch": op("Change seats, notes or cancel", body: "BookingInput", ok: ("200", "Booking"), path: true),
                                   "delete": op("Delete a booking", ok: ("204", nil), path: true)],
+        "/api/v1/venue/provider": ["get": op("The venue's SMS provider, secrets masked", ok: ("200", "Provider")),
+                                   "put": op("Set the SMS provider and its settings (secrets write-only)", body: "Provider", ok: ("200", "Provider"))],
+        "/api/v1/templates": ["get": op("SMS templates: defaults and the venue's overrides", ok: ("200", "TemplateList"))],
+        "/api/v1/templates/{name}": [
+            "get": op("One template", ok: ("200", "Template"), name: true),
+            "put": op("Override a template (checked strictly)", body: "TemplateBody", ok: ("200", "Template"), name: true),
+            "delete": op("Back to the default wording", ok: ("200", "Template"), name: true),
+        ],
+        "/api/v1/templates/{name}/preview": ["post": op("Render with sample data: text, encoding, segments", body: "TemplateBody",
+                                                        ok: ("200", "TemplatePreview"), name: true)],
         "/api/v1/messages": ["get": op("The message log, newest first", ok: ("200", "MessageList"),
                                       query: ["customer_id", "booking_id", "event_id", "status", "kind", "cursor", "limit"])],
         "/api/v1/messages/{id}": ["get": op("A message with its attempts", ok: ("200", "Message"), path: true)],
