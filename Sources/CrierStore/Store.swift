@@ -94,4 +94,16 @@ public struct Page<Item: Sendable>: Sendable {
         self.items = items
         self.nextCursor = nextCursor
     }
+
+    /// The first `limit` of `rows` (fetched as `limit + 1`) and, when there were more, a cursor
+    /// holding the sort key of the last row shown.
+    init(rows: [Item], limit: Int, key: (Item) -> [JSONValue]) {
+        let items = Array(rows.prefix(limit))
+        self.init(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode(key($0)) } : nil)
+    }
+
+    /// The same page with each item transformed (keeping the cursor).
+    func map<T: Sendable>(_ transform: ([Item]) async throws -> [T]) async rethrows -> Page<T> {
+        Page<T>(items: try await transform(items), nextCursor: nextCursor)
+    }
 }

@@ -26,7 +26,7 @@ struct TwilioEndToEndTests {
                 var logger = Logger(label: "t")
                 logger.logLevel = .critical
                 let dispatcher = try Dispatcher(
-                    store: store, providers: [TwilioProvider(timeout: .seconds(2))], publicURL: "https://crier.example", logger: logger)
+                    store: store, providers: [TwilioProvider(timeout: .seconds(20))], publicURL: "https://crier.example", logger: logger)
                 let ann = try await store.makeCustomer(venue)
                 let event = try await store.makeEvent(venue, days: 10)
                 let booking = try await store.bookings.create(

@@ -83,4 +83,7 @@ public enum MessageReason {
     public static let templateError = "template_error"
     public static let leaseExpired = "lease_expired"
     public static let maxAttempts = "max_attempts"
+    public static let optedOut = "opted_out"
+    public static let providerRefused = "provider_refused"
+    public static let sendOutcomeUnknown = "send_outcome_unknown"
 }

@@ -178,20 +178,16 @@ public struct Dispatcher: Sendable {
             update.scheduledFor = again ? store.clock.now().addingTimeInterval(backoff(after: message.attempts)) : nil
             try await dispatch.record(message.id, .retryableFailure(attemptsLeft: again), update)
             return again ? .retried : .failed
-        case .permanent(let code, let detail):
+        case .permanent(let code, let detail), .optedOut(let code, let detail):
+            // Opted out also revokes the customer's consent (in `record`, same transaction).
+            let optedOut = if case .optedOut = outcome { true } else { false }
             update.errorCode = code
-            update.reason = "provider_refused"
-            update.attempt = ("permanent", detail, started)
-            try await dispatch.record(message.id, .permanentFailure, update)
-            return .failed
-        case .optedOut(let code, let detail):
-            update.errorCode = code
-            update.reason = "opted_out"
-            update.attempt = ("opted_out", detail, started)
+            update.reason = optedOut ? MessageReason.optedOut : MessageReason.providerRefused
+            update.attempt = (optedOut ? "opted_out" : "permanent", detail, started)
             try await dispatch.record(message.id, .permanentFailure, update)
             return .failed
         case .unknown(let detail):
-            update.reason = "send_outcome_unknown"
+            update.reason = MessageReason.sendOutcomeUnknown
             update.attempt = ("unknown", detail, started)
             try await dispatch.record(message.id, .leaseExpired, update)
             return .unknown

@@ -177,9 +177,7 @@ public struct Bookings: Sendable {
             if let r = filter.reminderOnly { sql += SQLQueryString(r ? " AND seats = 0" : " AND seats > 0") }
             if let id = after?[0].int64Value { sql += " AND id > \(bind: id)" }
             sql += " ORDER BY id LIMIT \(bind: limit + 1)"
-            let rows = try await db.raw(sql).all().map(Self.decode)
-            let page = Array(rows.prefix(limit))
-            return Page(items: page, nextCursor: rows.count > limit ? page.last.map { Cursor.encode([.number(Double($0.id))]) } : nil)
+            return Page(rows: try await db.raw(sql).all().map(Self.decode), limit: limit) { [.number(Double($0.id))] }
         }
     }
 

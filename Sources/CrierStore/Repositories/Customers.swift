@@ -129,7 +129,7 @@ public struct Customers: Sendable {
         let after = try cursor.map { c throws(CrierError) in try Cursor.decode(c, count: 3) }
         let terms = Self.searchTerms(query, region: venue.defaultRegion)
         return try await store.engine.read { db in
-            var sql = SQLQueryString("SELECT \(unsafeRaw: Self.columns), sort_last, sort_first FROM customers WHERE venue_id = \(bind: venue.id)")
+            var sql = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM customers WHERE venue_id = \(bind: venue.id)")
             for term in terms {
                 let pattern = "%" + Self.escapeLike(term) + "%"
                 sql += " AND search_text LIKE \(bind: pattern) ESCAPE '\\'"
@@ -141,17 +141,10 @@ public struct Customers: Sendable {
                     """
             }
             sql += " ORDER BY sort_last, sort_first, id LIMIT \(bind: limit + 1)"
-            let rows = try await db.raw(sql).all()
-            let items = try rows.prefix(limit).map(Self.decode)
-            var next: String?
-            if rows.count > limit, let lastRow = rows.prefix(limit).last {
-                next = Cursor.encode([
-                    .string(try lastRow.decode(column: "sort_last", as: String.self)),
-                    .string(try lastRow.decode(column: "sort_first", as: String.self)),
-                    .number(Double(try lastRow.decode(column: "id", as: Int64.self))),
-                ])
+            // The sort key is derived from the names exactly as it was stored.
+            return Page(rows: try await db.raw(sql).all().map(Self.decode), limit: limit) {
+                [.string(CustomerFields.fold($0.lastName)), .string(CustomerFields.fold($0.firstName)), .number(Double($0.id))]
             }
-            return Page(items: items, nextCursor: next)
         }
     }
 

@@ -181,7 +181,7 @@ public struct Dispatch: Sendable {
                     data: ["kind": .string(try row.decode(column: "kind", as: String.self)), "reason": .from(update.reason),
                            "error_code": .from(update.errorCode), "provider_message_id": .from(update.providerMessageId)])
             }
-            if update.reason == "opted_out", let customerId {
+            if update.reason == MessageReason.optedOut, let customerId {
                 let state = try await Consents.load(db, venueId: venueId, customerId: customerId).state
                 for purpose in ConsentPurpose.allCases where state[purpose] {
                     try await Consents.record(

@@ -168,12 +168,10 @@ public struct Events: Sendable {
             }
             sql += SQLQueryString(descending ? " ORDER BY starts_at DESC, id DESC" : " ORDER BY starts_at, id")
             sql += " LIMIT \(bind: limit + 1)"
-            let events = try await db.raw(sql).all().map(Self.decode)
-            let page = Array(events.prefix(limit))
-            let next = events.count > limit ? page.last.map {
-                Cursor.encode([.number(Double($0.startsAt.millisecondsSince1970)), .number(Double($0.id))])
-            } : nil
-            return Page(items: try await Self.summaries(db, page), nextCursor: next)
+            let page = Page(rows: try await db.raw(sql).all().map(Self.decode), limit: limit) {
+                [.number(Double($0.startsAt.millisecondsSince1970)), .number(Double($0.id))]
+            }
+            return try await page.map { try await Self.summaries(db, $0) }
         }
     }
 

@@ -22,8 +22,7 @@ public struct Journal: Sendable {
             if rows.isEmpty && before == nil {
                 _ = try await Customers.fetch(db, venueId: venueId, id: customerId)
             }
-            let page = Array(rows.prefix(limit))
-            return Page(items: page, nextCursor: rows.count > limit ? page.last.map { Cursor.encode([.number(Double($0.id))]) } : nil)
+            return Page(rows: rows, limit: limit) { [.number(Double($0.id))] }
         }
     }
 

@@ -52,9 +52,7 @@ public struct Messages: Sendable {
             if let v = filter.kind { sql += " AND kind = \(bind: v.rawValue)" }
             if let id = before?[0].int64Value { sql += " AND id < \(bind: id)" }
             sql += " ORDER BY id DESC LIMIT \(bind: limit + 1)"
-            let rows = try await db.raw(sql).all().map(Self.decode)
-            let page = Array(rows.prefix(limit))
-            return Page(items: page, nextCursor: rows.count > limit ? page.last.map { Cursor.encode([.number(Double($0.id))]) } : nil)
+            return Page(rows: try await db.raw(sql).all().map(Self.decode), limit: limit) { [.number(Double($0.id))] }
         }
     }
 
