@@ -84,7 +84,16 @@ public struct Dispatcher: Sendable {
                 func start(_ messages: [Message]) {
                     group.addTask {
                         var done: [Outcome] = []
-                        for m in messages { done.append(try await process(m, templates: templates[m.venueId] ?? [:])) }
+                        for m in messages {
+                            do {
+                                done.append(try await process(m, templates: templates[m.venueId] ?? [:]))
+                            } catch {
+                                // Its outcome could not be recorded: it stays claimed and its lease
+                                // expires into `unknown`. The other messages carry on.
+                                logger.error("could not record a message's outcome", metadata: ["message": "\(m.id)", "error": "\(error)"])
+                                done.append(.unknown)
+                            }
+                        }
                         return done
                     }
                 }
@@ -112,10 +121,26 @@ public struct Dispatcher: Sendable {
 
     enum Outcome { case sent, withdrawn, failed, retried, postponed, unknown }
 
-    /// Decides about, renders and sends one claimed message.
+    /// Decides about, renders and sends one claimed message. A failure before the provider is
+    /// called (the database hiccups) puts the message back for a minute: nothing was sent, so
+    /// trying again is safe. After the call, an error leaves it claimed, to expire into `unknown`.
     func process(_ message: Message, templates: [String: String]) async throws -> Outcome {
+        do {
+            return try await prepareAndSend(message, templates: templates)
+        } catch let error as BeforeSending {
+            logger.error("could not prepare a message; trying again in a minute", metadata: ["message": "\(message.id)", "error": "\(error.cause)"])
+            try await store.dispatch.record(message.id, .postpone, MessageUpdate(scheduledFor: store.clock.now().addingTimeInterval(60)))
+            return .postponed
+        }
+    }
+
+    /// An error raised before the provider was called.
+    struct BeforeSending: Error { let cause: any Error }
+
+    func prepareAndSend(_ message: Message, templates: [String: String]) async throws -> Outcome {
         let now = store.clock.now()
-        let context = try await store.dispatch.context(for: message, templates: templates)
+        let context: DispatchContext
+        do { context = try await store.dispatch.context(for: message, templates: templates) } catch { throw BeforeSending(cause: error) }
         let dispatch = store.dispatch
         if let (status, reason) = Self.refusal(context, now: now) {
             try await dispatch.record(message.id, .withdraw(status), MessageUpdate(reason: reason))
@@ -133,7 +158,9 @@ public struct Dispatcher: Sendable {
                 return .withdrawn
             }
         }
-        if try await dispatch.sentTo(message.to, since: now.addingTimeInterval(-3600)) >= settings.perRecipientPerHour {
+        let recent: Int
+        do { recent = try await dispatch.sentTo(message.to, since: now.addingTimeInterval(-3600)) } catch { throw BeforeSending(cause: error) }
+        if recent >= settings.perRecipientPerHour {
             try await dispatch.record(message.id, .withdraw(.suppressed), MessageUpdate(reason: MessageReason.floodGuard))
             return .withdrawn
         }

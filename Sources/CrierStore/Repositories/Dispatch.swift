@@ -111,8 +111,13 @@ public struct Dispatch: Sendable {
                     transactional: try row.decode(column: "sms_transactional", as: Bool.self),
                     marketing: try row.decode(column: "sms_marketing", as: Bool.self))
             }
-            if let id = message.bookingId { booking = try? await Bookings.fetch(db, venueId: message.venueId, id: id) }
-            if let id = message.eventId { event = try? await Events.fetch(db, venueId: message.venueId, id: id, lock: false) }
+            // Only "not found" means gone; any other error must not cancel a message, so it propagates.
+            if let id = message.bookingId {
+                do { booking = try await Bookings.fetch(db, venueId: message.venueId, id: id) } catch CrierError.notFound {}
+            }
+            if let id = message.eventId {
+                do { event = try await Events.fetch(db, venueId: message.venueId, id: id, lock: false) } catch CrierError.notFound {}
+            }
             let settingsText = try venueRow.decode(column: "provider_settings", as: String.self)
             let settings = (try? JSONDecoder().decode([String: String].self, from: Data(settingsText.utf8))) ?? [:]
             return DispatchContext(
