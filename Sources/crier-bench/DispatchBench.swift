@@ -14,12 +14,14 @@ struct DispatchBench: AsyncParsableCommand {
     @OptionGroup var engines: Engines
     @Option(help: "Due messages to send.") var messages = 10_000
     @Option(help: "Sends in flight at once.") var concurrency = 32
+    @Flag(help: "Send through the console provider instead (no HTTP): what the store alone allows.") var console = false
 
     func run() async throws {
-        print("dispatch: \(messages) due confirmations through the Twilio plugin to a fake Twilio on loopback, \(concurrency) in flight")
+        let route = console ? "the console provider (no HTTP)" : "the Twilio plugin to a fake Twilio on loopback"
+        print("dispatch: \(messages) due confirmations through \(route), \(concurrency) in flight")
         print("engine     seeded/s   sent    seconds   messages/s")
         let fake = FakeTwilio()
-        let (count, width) = (messages, concurrency)
+        let (count, width, useConsole) = (messages, concurrency, console)
         try await fake.run { base in
             try await engines.each(maxConnections: width + 8) { engine, store in
                 let venue = try await store.venues.create(
@@ -47,8 +49,8 @@ struct DispatchBench: AsyncParsableCommand {
                 var logger = Logger(label: "bench")
                 logger.logLevel = .error
                 let dispatcher = try Dispatcher(
-                    store: store, providers: [TwilioProvider(timeout: .seconds(10))], settings: settings, publicURL: "https://crier.example",
-                    logger: logger)
+                    store: store, providers: [useConsole ? ConsoleProvider(id: "twilio", write: { _ in }) : TwilioProvider(timeout: .seconds(10))],
+                    settings: settings, publicURL: "https://crier.example", logger: logger)
                 let t1 = ContinuousClock.now
                 let report = try await dispatcher.runUntilIdle()
                 let seconds = (ContinuousClock.now - t1).seconds

@@ -224,24 +224,4 @@ public struct Dispatcher: Sendable {
     func backoff(after attempts: Int) -> TimeInterval {
         min(settings.maxBackoff, settings.backoff * pow(2, Double(max(0, attempts - 1))))
     }
-
-    /// The re-checks made just before sending, in order; nil when the message may go.
-    static func refusal(_ c: DispatchContext, now: Date) -> (MessageStatus, String)? {
-        let m = c.message
-        if !c.venue.smsEnabled { return (.suppressed, MessageReason.killSwitch) }
-        guard c.customer != nil else { return (.cancelled, MessageReason.customerDeleted) }
-        if c.consent?.transactional != true { return (.suppressed, MessageReason.noConsent) }
-        let aboutABooking = TemplateRules.fields(for: m.kind).contains("event_name")
-        if aboutABooking {
-            guard let booking = c.booking else { return (.cancelled, MessageReason.bookingDeleted) }
-            guard let event = c.event else { return (.cancelled, MessageReason.bookingDeleted) }
-            if m.kind != .bookingCancelled {
-                if booking.status == .cancelled { return (.cancelled, MessageReason.bookingCancelled) }
-                if event.status == .cancelled { return (.cancelled, MessageReason.eventCancelled) }
-            }
-            if event.startsAt <= now { return (.skipped, MessageReason.eventStarted) }
-        }
-        if let deadline = m.deadline, now > deadline { return (.skipped, MessageReason.stale) }
-        return nil
-    }
 }
