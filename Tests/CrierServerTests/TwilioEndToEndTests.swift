@@ -55,6 +55,54 @@ struct TwilioEndToEndTests {
         }
     }
 
+    /// The scenario through the real plugin: a booking 10 days ahead gets exactly one
+    /// confirmation, one 7-day and one 24-hour reminder as the clock advances; a cancelled one,
+    /// nothing more than its cancellation.
+    @Test(arguments: TestEngines.all)
+    func exactlyOneOfEachThroughTwilioAndNoneAfterCancelling(engine: EngineKind) async throws {
+        let fake = FakeTwilio()
+        let clock = ManualClock(testNow)
+        try await fake.run { base in
+            try await withTestStore(engine, clock: clock) { store in
+                let venue = try await store.makeVenue()
+                _ = try await store.venues.update(id: venue.id, actor: .system) { v in
+                    var v = v
+                    v.quietHours = nil
+                    return v
+                }
+                try await store.venues.setProvider(venueId: venue.id, id: "twilio", settings: [
+                    "account_sid": fake.accountSid, "auth_token": fake.authToken, "from": "+447700900001", "api_base_url": base,
+                ], actor: .system)
+                let dispatcher = try Dispatcher(
+                    store: store, providers: [TwilioProvider(timeout: .seconds(20))], publicURL: nil, logger: Logger(label: "t"))
+                let event = try await store.makeEvent(venue, days: 10)
+                let kept = try await store.makeCustomer(venue, n: 1)
+                let dropped = try await store.makeCustomer(venue, n: 2)
+                _ = try await store.bookings.create(venue: venue, customerId: kept.id, eventId: event.id, seats: 2, notes: nil, source: .api, actor: .system)
+                let cancelled = try await store.bookings.create(
+                    venue: venue, customerId: dropped.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
+                try await dispatcher.runUntilIdle()
+                _ = try await store.bookings.cancel(venueId: venue.id, id: cancelled.id, actor: .system)
+                // Step through the whole run-up in 6-hour ticks, then past the start.
+                var now = clock.now()
+                while now < event.startsAt.addingTimeInterval(86_400) {
+                    now = now.addingTimeInterval(6 * 3600)
+                    clock.advance(to: now)
+                    try await dispatcher.runUntilIdle()
+                }
+                let bodies = { (to: String) in fake.received.filter { $0.form["To"] == to }.compactMap { $0.form["Body"] } }
+                let keptTexts = bodies(kept.mobile.e164)
+                #expect(keptTexts.count == 3)
+                #expect(keptTexts.filter { $0.contains("you're booked") }.count == 1)
+                #expect(keptTexts.filter { $0.contains("one week to go") }.count == 1)
+                #expect(keptTexts.filter { $0.contains("see you tomorrow") }.count == 1)
+                let droppedTexts = bodies(dropped.mobile.e164)
+                #expect(droppedTexts.count == 2)
+                #expect(droppedTexts.last?.contains("has been cancelled") == true)
+            }
+        }
+    }
+
     @Test(arguments: TestEngines.all)
     func providerSettingsKeepSecretsWriteOnly(engine: EngineKind) async throws {
         try await withTestStore(engine) { store in
