@@ -94,9 +94,9 @@ public struct Dispatch: Sendable {
     }
 
     /// Loads what the dispatcher re-checks before sending: current venue, customer, consent, booking, event.
-    /// `templates` are the venue's overrides when the caller already has them (one read per pass, not per message).
-    public func context(for message: Message, templates: [String: String]? = nil) async throws -> DispatchContext {
-        var context = try await store.engine.read { db in
+    /// `templates` are the venue's overrides, read by the caller once per pass rather than per message.
+    public func context(for message: Message, templates: [String: String]) async throws -> DispatchContext {
+        try await store.engine.read { db in
             guard let venueRow = try await db.raw("""
                 SELECT \(unsafeRaw: Venues.columns), provider, provider_settings FROM venues WHERE id = \(bind: message.venueId)
                 """).first()
@@ -123,12 +123,8 @@ public struct Dispatch: Sendable {
             return DispatchContext(
                 message: message, venue: try Venues.decode(venueRow), customer: customer, consent: consent, booking: booking,
                 event: event, provider: try venueRow.decode(column: "provider", as: String.self), providerSettings: settings,
-                templates: [:])
+                templates: templates)
         }
-        if let templates { context.templates = templates } else {
-            context.templates = try await store.templates.overrides(venueId: message.venueId)
-        }
-        return context
     }
 
     /// Messages already handed to the provider for `to` since `since` (the flood guard's count).

@@ -73,7 +73,9 @@ public struct Events: Sendable {
                 let startUnchanged = input.startsAt.flatMap { EventTime.parse($0, in: zone).ok } == old.startsAt
                 fields = try input.validated(zone: zone, now: now, allowPastStart: startUnchanged)
             } catch { throw CrierError.invalid(error) }
-            let booked = try await Self.summaries(db, [old])[0].seatsBooked
+            // Bookings don't change here: count them once, for the check and for the answer.
+            var summary = try await Self.summaries(db, [old])[0]
+            let booked = summary.seatsBooked
             if let capacity = fields.capacity, capacity < booked {
                 throw CrierError.conflict(
                     code: "capacity_below_bookings",
@@ -102,7 +104,8 @@ public struct Events: Sendable {
             if event.startsAt != old.startsAt {
                 try await Outbox(db: db, journal: journal).retimeReminders(event: event, venue: venue)
             }
-            return try await Self.summaries(db, [event])[0]
+            summary.event = event
+            return summary
         }
     }
 
