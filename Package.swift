@@ -42,6 +42,7 @@ let package = Package(
             dependencies: [
                 "CrierCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -119,6 +120,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "CrierPluginKitTests",
+            dependencies: ["CrierPluginKit"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CrierStoreTests",
             dependencies: ["CrierStore", "CrierTestSupport"],
             swiftSettings: strict
@@ -133,7 +139,7 @@ let package = Package(
         // A real HTTP server on loopback speaking Twilio's Messages API, failing on demand.
         .target(
             name: "FakeTwilio",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["CrierPluginKit", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/FakeTwilio",
             swiftSettings: strict
         ),

@@ -25,6 +25,37 @@ struct JournalWriter {
 }
 
 extension JournalWriter {
+    /// One entry to append with `appendAll`.
+    struct Entry {
+        var venueId: Int64
+        var customerId: Int64?
+        var kind: String
+        var subjectType: String
+        var subjectId: Int64
+        var data: JSONValue
+    }
+
+    /// Appends many entries in one statement (the dispatcher records a batch's outcomes at once).
+    func appendAll(_ entries: [Entry]) async throws {
+        guard !entries.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var rows: [SQLQueryString] = []
+        for e in entries {
+            let text = String(decoding: try encoder.encode(e.data), as: UTF8.self)
+            rows.append("""
+                (\(bind: e.venueId), \(bind: e.customerId), \(bind: e.kind), \(bind: e.subjectType), \(bind: e.subjectId), \(bind: text),
+                 \(bind: actor.description), \(bind: at.millisecondsSince1970))
+                """)
+        }
+        try await db.raw("""
+            INSERT INTO journal (venue_id, customer_id, kind, subject_type, subject_id, data, actor, created_at)
+            VALUES \(rows.joined(separator: ", "))
+            """).run()
+    }
+}
+
+extension JournalWriter {
     /// Appends a `*.changed` entry for the fields that differ between two snapshots, with the new
     /// values and the ones they replaced; appends nothing when nothing changed.
     @discardableResult

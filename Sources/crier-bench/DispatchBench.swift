@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrierCore
+import CrierPluginKit
 import CrierServer
 import CrierStore
 import FakeTwilio
@@ -22,7 +23,7 @@ struct DispatchBench: AsyncParsableCommand {
         print("engine     seeded/s   sent    seconds   messages/s")
         let fake = FakeTwilio()
         let (count, width, useConsole) = (messages, concurrency, console)
-        try await fake.run { base in
+        try await ProviderHTTP.with { http in try await fake.run { base in
             try await engines.each(maxConnections: width + 8) { engine, store in
                 let venue = try await store.venues.create(
                     try VenueSettings.validate(slug: "bench", name: "Bench", timezone: "Europe/London", defaultRegion: "GB"), actor: .system)
@@ -49,13 +50,15 @@ struct DispatchBench: AsyncParsableCommand {
                 var logger = Logger(label: "bench")
                 logger.logLevel = .error
                 let dispatcher = try Dispatcher(
-                    store: store, providers: [useConsole ? ConsoleProvider(id: "twilio", write: { _ in }) : TwilioProvider(timeout: .seconds(10))],
+                    store: store, providers: [useConsole ? ConsoleProvider(id: "twilio", write: { _ in }) : TwilioProvider(http: http, timeout: .seconds(10))],
                     settings: settings, publicURL: "https://crier.example", logger: logger)
+                // Progress on stderr, so a profiler can attach for the sending alone.
+                FileHandle.standardError.write(Data("\(engine): seeded, dispatching (pid \(getpid()))\n".utf8))
                 let t1 = ContinuousClock.now
                 let report = try await dispatcher.runUntilIdle()
                 let seconds = (ContinuousClock.now - t1).seconds
                 print(String(format: "%-9@ %9.0f %7d %9.2f %12.0f", engine as NSString, seeded, report.sent, seconds, Double(report.sent) / seconds))
             }
-        }
+        } }
     }
 }

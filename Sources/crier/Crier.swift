@@ -58,9 +58,12 @@ enum Logging {
     }
 }
 
-/// The SMS providers built into this binary (DESIGN.md section 7: adding one is one line here).
-func builtInProviders() -> [any SMSProvider] {
-    [ConsoleProvider(write: say), TwilioProvider()]
+/// Runs `body` with the SMS providers built into this binary (DESIGN.md section 7: adding one is
+/// one line here), sharing one provider HTTP client that is shut down afterwards.
+func withBuiltInProviders<T: Sendable>(_ body: ([any SMSProvider]) async throws -> T) async throws -> T {
+    try await ProviderHTTP.with { http in
+        try await body([ConsoleProvider(write: say), TwilioProvider(http: http)])
+    }
 }
 
 /// Writes a line to standard error (stdout is kept for what scripts capture, like a new API key).

@@ -46,10 +46,12 @@ struct RemindersCommand: AsyncParsableCommand {
         func run() async throws {
             guard once else { throw ValidationError("use --once (crier serve runs the scheduler continuously)") }
             let url = publicURL ?? ProcessInfo.processInfo.environment["CRIER_PUBLIC_URL"]
-            let report = try await db.withStore { store in
-                try await store.migrate()
-                let dispatcher = try Dispatcher(store: store, providers: builtInProviders(), publicURL: url, logger: Logging.make())
-                return try await dispatcher.runUntilIdle()
+            let report = try await withBuiltInProviders { providers in
+                try await db.withStore { store in
+                    try await store.migrate()
+                    let dispatcher = try Dispatcher(store: store, providers: providers, publicURL: url, logger: Logging.make())
+                    return try await dispatcher.runUntilIdle()
+                }
             }
             print("claimed \(report.claimed): sent \(report.sent), withdrawn \(report.withdrawn), failed \(report.failed), "
                 + "retried \(report.retried), postponed \(report.postponed), unknown \(report.unknown)")

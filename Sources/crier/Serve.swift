@@ -46,13 +46,13 @@ struct Serve: AsyncParsableCommand {
         let timezone = env["CRIER_TIMEZONE"] ?? "Europe/London"
         let region = env["CRIER_REGION"] ?? "GB"
         let logger = Logging.make()
-        try await db.withStore(clock: manualClock ?? SystemClock()) { store in
+        try await withBuiltInProviders { providers in try await db.withStore(clock: manualClock ?? SystemClock()) { store in
             let outcome = try await FirstRun(store: store).prepare(timezone: timezone, region: region)
             if outcome.venueCreated {
                 logger.info("created venue 'default' (\(outcome.venue.timezone)); rename it in settings or with the API")
             }
             let registry = PrometheusCollectorRegistry()
-            let dispatcher = try Dispatcher(store: store, providers: builtInProviders(), publicURL: settings.publicURL, logger: logger)
+            let dispatcher = try Dispatcher(store: store, providers: providers, publicURL: settings.publicURL, logger: logger)
             if manualClock != nil { logger.warning("test clock on: time moves only through POST /api/v1/test-clock") }
             let app = CrierServer.application(
                 store: store, settings: settings, registry: registry, dispatcher: dispatcher, testClock: manualClock, logger: logger
@@ -71,6 +71,6 @@ struct Serve: AsyncParsableCommand {
                 }
             }
             try await app.runService()
-        }
+        } }
     }
 }

@@ -46,5 +46,9 @@ struct RendererTests {
         #expect(london.time(EventTime.rfc3339("2026-07-05T18:00:00Z")!) == "7pm")
         #expect(london.time(EventTime.rfc3339("2026-12-05T12:00:00Z")!) == "noon")
         #expect(london.time(EventTime.rfc3339("2026-12-05T00:15:00Z")!) == "12:15am")
+        // Summer time, a single-digit minute, and the same names whatever ICU the machine has.
+        #expect(london.dateAndTime(EventTime.rfc3339("2026-09-04T18:05:00Z")!) == "Fri 4 Sep, 7:05pm")
+        let newYork = HumanTime(zone: TimeZone(identifier: "America/New_York")!)
+        #expect(newYork.dateAndTime(EventTime.rfc3339("2026-03-01T04:00:00Z")!) == "Sat 28 Feb, 11pm")
     }
 }

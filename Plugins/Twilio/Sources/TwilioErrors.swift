@@ -22,16 +22,39 @@ enum TwilioErrors {
     /// Busy or throttled: worth another try later.
     static let retryable: Set<Int> = [20429, 20500, 20503, 30001]
 
+    /// The fields of a Messages API answer that matter here. Twilio sends `num_segments` as a
+    /// string and `code` as a number; either form is read.
+    struct Answer: Decodable {
+        var sid: String?
+        var numSegments: Int?
+        var code: Int?
+        var message: String?
+
+        enum Keys: String, CodingKey { case sid, num_segments, code, message }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Keys.self)
+            sid = try? c.decodeIfPresent(String.self, forKey: .sid)
+            numSegments = Self.number(c, .num_segments)
+            code = Self.number(c, .code)
+            message = try? c.decodeIfPresent(String.self, forKey: .message)
+        }
+
+        static func number(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) -> Int? {
+            if let n = try? c.decodeIfPresent(Int.self, forKey: key) { return n }
+            return (try? c.decodeIfPresent(String.self, forKey: key)).flatMap { $0.flatMap(Int.init) }
+        }
+    }
+
     /// Classifies an HTTP answer from the Messages API.
     static func outcome(status: UInt, body: Data) -> SendOutcome {
-        let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+        let answer = try? JSONDecoder().decode(Answer.self, from: body)
         if (200..<300).contains(status) {
-            guard let sid = json["sid"] as? String else { return .unknown(detail: "Twilio answered \(status) without a message sid") }
-            let segments = (json["num_segments"] as? String).flatMap(Int.init) ?? (json["num_segments"] as? Int)
-            return .accepted(providerMessageId: sid, segments: segments.flatMap { $0 > 0 ? $0 : nil })
+            guard let sid = answer?.sid else { return .unknown(detail: "Twilio answered \(status) without a message sid") }
+            return .accepted(providerMessageId: sid, segments: answer?.numSegments.flatMap { $0 > 0 ? $0 : nil })
         }
-        let code = (json["code"] as? Int) ?? (json["code"] as? String).flatMap(Int.init)
-        let detail = (json["message"] as? String) ?? "HTTP \(status)"
+        let code = answer?.code
+        let detail = answer?.message ?? "HTTP \(status)"
         let codeText = code.map(String.init) ?? "http_\(status)"
         if let code, optedOut.contains(code) { return .optedOut(code: codeText, detail: detail) }
         if let code, retryable.contains(code) { return .retryable(code: codeText, detail: detail) }

@@ -42,7 +42,7 @@ public struct TwilioProvider: SMSProvider {
         request.headers.add(name: "Authorization", value: "Basic " + Data("\(config.accountSid):\(config.authToken)".utf8).base64EncodedString())
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
+        request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
 
         let status: UInt
         let body: ByteBuffer

@@ -83,9 +83,4 @@ struct TwilioProviderTests {
         let masked = provider.masked(ProviderSettings(["auth_token": "abcdef123456", "from": "+447700900001"]))
         #expect(masked == ["auth_token": "…3456", "from": "+447700900001"])
     }
-
-    @Test func formEncoding() {
-        #expect(FormEncoding.encode([("Body", "Fish & Chips = £5 🎉"), ("To", "+44")]) ==
-                "Body=Fish+%26+Chips+%3D+%C2%A35+%F0%9F%8E%89&To=%2B44")
-    }
 }

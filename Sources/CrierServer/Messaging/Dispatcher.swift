@@ -63,161 +63,137 @@ public struct Dispatcher: Sendable {
     }
 
     /// Runs until nothing more is due now: expires stale leases, then claims and sends in batches.
+    /// The next batch is claimed and read while the current one sends; it starts sending only
+    /// when the current one is done, so one recipient's texts keep their order.
     @discardableResult
     public func runUntilIdle() async throws -> Report {
         var report = Report()
         report.unknown += try await store.dispatch.expireLeases()
-        while true {
-            let claimed = try await store.dispatch.claimDue(limit: settings.batchSize, lease: settings.lease, worker: worker)
-            if claimed.isEmpty { return report }
-            report.claimed += claimed.count
-            // One recipient's messages go one after another (so the flood guard counts each send);
-            // different recipients' go side by side.
-            var byRecipient: [String: [Message]] = [:]
-            for m in claimed { byRecipient[m.to, default: []].append(m) }
-            var overrides: [Int64: [String: String]] = [:]
-            for venueId in Set(claimed.map(\.venueId)) { overrides[venueId] = try await store.templates.overrides(venueId: venueId) }
-            let templates = overrides
-            let outcomes = try await withThrowingTaskGroup(of: [Outcome].self) { group in
-                var results: [Outcome] = []
-                var next = byRecipient.values.makeIterator()
-                func start(_ messages: [Message]) {
-                    group.addTask {
-                        var done: [Outcome] = []
-                        for m in messages {
-                            do {
-                                done.append(try await process(m, templates: templates[m.venueId] ?? [:]))
-                            } catch {
-                                // Its outcome could not be recorded: it stays claimed and its lease
-                                // expires into `unknown`. The other messages carry on.
-                                logger.error("could not record a message's outcome", metadata: ["message": "\(m.id)", "error": "\(error)"])
-                                done.append(.unknown)
-                            }
-                        }
-                        return done
-                    }
-                }
-                for _ in 0..<min(settings.concurrency, byRecipient.count) {
-                    if let batch = next.next() { start(batch) }
-                }
-                while let outcome = try await group.next() {
-                    results += outcome
-                    if let batch = next.next() { start(batch) }
-                }
-                return results
-            }
-            for outcome in outcomes {
-                switch outcome {
-                case .sent: report.sent += 1
-                case .withdrawn: report.withdrawn += 1
-                case .failed: report.failed += 1
-                case .retried: report.retried += 1
-                case .postponed: report.postponed += 1
-                case .unknown: report.unknown += 1
-                }
-            }
+        var batch = try await claim()
+        while let current = batch {
+            report.claimed += current.messages.count
+            async let following = claim()
+            let consentRevoked = await send(current, into: &report)
+            batch = try await following
+            // A provider's "opted out" revoked someone's consent after the next batch was read:
+            // read it again rather than text them.
+            if consentRevoked, let next = batch { batch = Batch(messages: next.messages, contexts: await load(next.messages)) }
         }
+        return report
     }
 
     enum Outcome { case sent, withdrawn, failed, retried, postponed, unknown }
 
-    /// Decides about, renders and sends one claimed message. A failure before the provider is
-    /// called (the database hiccups) puts the message back for a minute: nothing was sent, so
-    /// trying again is safe. After the call, an error leaves it claimed, to expire into `unknown`.
-    func process(_ message: Message, templates: [String: String]) async throws -> Outcome {
+    /// Outcomes are written in groups of this many: a handful of statements per group, not per message.
+    static let recordGroup = 100
+
+    /// Claimed messages and what was read for their re-checks (or why it could not be read).
+    struct Batch: Sendable {
+        var messages: [Message]
+        var contexts: Result<[Int64: DispatchContext], any Error>
+    }
+
+    func claim() async throws -> Batch? {
+        let claimed = try await store.dispatch.claimDue(limit: settings.batchSize, lease: settings.lease, worker: worker)
+        return claimed.isEmpty ? nil : Batch(messages: claimed, contexts: await load(claimed))
+    }
+
+    func load(_ messages: [Message]) async -> Result<[Int64: DispatchContext], any Error> {
         do {
-            return try await prepareAndSend(message, templates: templates)
-        } catch let error as BeforeSending {
-            logger.error("could not prepare a message; trying again in a minute", metadata: ["message": "\(message.id)", "error": "\(error.cause)"])
-            try await store.dispatch.record(message.id, .postpone, MessageUpdate(scheduledFor: store.clock.now().addingTimeInterval(60)))
-            return .postponed
+            var overrides: [Int64: [String: String]] = [:]
+            for venueId in Set(messages.map(\.venueId)) { overrides[venueId] = try await store.templates.overrides(venueId: venueId) }
+            return .success(try await store.dispatch.contexts(for: messages, templates: overrides))
+        } catch {
+            return .failure(error)
         }
     }
 
-    /// An error raised before the provider was called.
-    struct BeforeSending: Error { let cause: any Error }
-
-    func prepareAndSend(_ message: Message, templates: [String: String]) async throws -> Outcome {
+    /// Re-checks, renders and sends one claimed batch; returns whether a provider's answer revoked
+    /// someone's consent. A failure to read (the database hiccups) puts the whole batch back for a
+    /// minute: nothing was sent, so trying again is safe. Outcomes are recorded in groups as sends
+    /// finish; a group that cannot be written stays claimed and its leases expire into `unknown`.
+    func send(_ batch: Batch, into report: inout Report) async -> Bool {
         let now = store.clock.now()
-        let context: DispatchContext
-        do { context = try await store.dispatch.context(for: message, templates: templates) } catch { throw BeforeSending(cause: error) }
-        let dispatch = store.dispatch
-        if let (status, reason) = Self.refusal(context, now: now) {
-            try await dispatch.record(message.id, .withdraw(status), MessageUpdate(reason: reason))
-            return .withdrawn
+        var claimed = batch.messages
+        let contexts: [Int64: DispatchContext], recent: [String: Int]
+        do {
+            // Only messages still leased to this dispatcher go; the lease runs afresh from here.
+            let ours = try await store.dispatch.renewLeases(claimed.map(\.id), lease: settings.lease, worker: worker)
+            if ours.count < claimed.count {
+                logger.warning("claimed messages were no longer leased to this dispatcher", metadata: ["count": "\(claimed.count - ours.count)"])
+                claimed = claimed.filter { ours.contains($0.id) }
+            }
+            contexts = try batch.contexts.get()
+            recent = try await store.dispatch.sentCounts(to: claimed.map(\.to), since: now.addingTimeInterval(-3600))
+        } catch {
+            logger.error("could not prepare messages; trying again in a minute", metadata: ["count": "\(claimed.count)", "error": "\(error)"])
+            let later = MessageUpdate(scheduledFor: now.addingTimeInterval(60))
+            await record(claimed.map { (MessageChange($0.id, .postpone, later), Outcome.postponed) }, into: &report)
+            return false
         }
-        if message.kind.isReminder, let event = context.event {
-            let schedule = ReminderSchedule(zone: context.venue.timeZone, quietHours: context.venue.quietHours)
-            if schedule.isQuiet(now) {
-                let later = schedule.adjustedForQuietHours(now, start: event.startsAt)
-                if later > now, later <= (message.deadline ?? later) {
-                    try await dispatch.record(message.id, .postpone, MessageUpdate(scheduledFor: later))
-                    return .postponed
+        // One recipient's messages go one after another (so the flood guard counts each send);
+        // different recipients' go side by side.
+        var byRecipient: [String: [Message]] = [:]
+        for m in claimed { byRecipient[m.to, default: []].append(m) }
+        var pending: [(MessageChange, Outcome)] = []
+        var consentRevoked = false
+        await withTaskGroup(of: [(MessageChange, Outcome)].self) { group in
+            var next = byRecipient.values.makeIterator()
+            func start(_ messages: [Message]) {
+                group.addTask {
+                    var sentRecently = recent[messages[0].to] ?? 0
+                    var done: [(MessageChange, Outcome)] = []
+                    for m in messages {
+                        let step: (MessageChange, Outcome)
+                        if let context = contexts[m.id] {
+                            step = await self.step(m, context, sentRecently: sentRecently)
+                        } else {
+                            // Its venue row is missing: never send blind; look again later.
+                            step = (MessageChange(m.id, .postpone, MessageUpdate(scheduledFor: now.addingTimeInterval(300))), .postponed)
+                        }
+                        if step.1 == .sent { sentRecently += 1 }
+                        done.append(step)
+                    }
+                    return done
                 }
-                try await dispatch.record(message.id, .withdraw(.skipped), MessageUpdate(reason: MessageReason.stale))
-                return .withdrawn
+            }
+            for _ in 0..<min(settings.concurrency, byRecipient.count) {
+                if let batch = next.next() { start(batch) }
+            }
+            while let steps = await group.next() {
+                pending += steps
+                consentRevoked = consentRevoked || steps.contains { $0.0.update.reason == MessageReason.optedOut }
+                if let batch = next.next() { start(batch) }
+                if pending.count >= Self.recordGroup {
+                    await record(pending, into: &report)
+                    pending = []
+                }
             }
         }
-        let recent: Int
-        do { recent = try await dispatch.sentTo(message.to, since: now.addingTimeInterval(-3600)) } catch { throw BeforeSending(cause: error) }
-        if recent >= settings.perRecipientPerHour {
-            try await dispatch.record(message.id, .withdraw(.suppressed), MessageUpdate(reason: MessageReason.floodGuard))
-            return .withdrawn
+        await record(pending, into: &report)
+        return consentRevoked
+    }
+
+    /// Writes a group of outcomes in one transaction and counts them.
+    func record(_ steps: [(MessageChange, Outcome)], into report: inout Report) async {
+        guard !steps.isEmpty else { return }
+        do {
+            try await store.dispatch.recordAll(steps.map(\.0))
+        } catch {
+            // They stay claimed: their leases expire into `unknown`, never a blind resend.
+            logger.error("could not record messages' outcomes", metadata: ["count": "\(steps.count)", "error": "\(error)"])
+            report.unknown += steps.count
+            return
         }
-        let body: String
-        switch renderer.render(context) {
-        case .success(let text): body = text
-        case .failure(let failure):
-            try await dispatch.record(message.id, .permanentFailure, MessageUpdate(
-                reason: MessageReason.templateError, attempt: ("template_error", failure.detail, now)))
-            return .failed
-        }
-        guard let provider = providers[context.provider] else {
-            // A configuration problem must not burn the message: try again in five minutes.
-            logger.error("venue's SMS provider is not loaded", metadata: ["provider": "\(context.provider)", "venue": "\(context.venue.slug)"])
-            try await dispatch.record(message.id, .postpone, MessageUpdate(scheduledFor: now.addingTimeInterval(300)))
-            return .postponed
-        }
-        let sender = context.providerSettings["from"] ?? context.providerSettings["messaging_service_sid"]
-        if let wait = rateLimit.take("\(context.provider):\(sender ?? "venue-\(context.venue.id)")") {
-            try await dispatch.record(message.id, .postpone, MessageUpdate(scheduledFor: now.addingTimeInterval(wait)))
-            return .postponed
-        }
-        let measure = SMSMeasurement(body)
-        let sms = OutboundSMS(
-            messageId: message.id, to: message.to, from: context.providerSettings["from"], body: body,
-            statusCallbackURL: publicURL.map { "\($0)/webhooks/\(provider.id)/status?message_id=\(message.id)" })
-        let started = store.clock.now()
-        let outcome = await provider.send(sms, settings: ProviderSettings(context.providerSettings))
-        var update = MessageUpdate(body: body, segments: measure.segments, encoding: measure.encoding, from: sms.from, provider: provider.id)
-        switch outcome {
-        case .accepted(let id, let segments):
-            update.providerMessageId = id
-            update.segments = segments ?? measure.segments
-            update.attempt = ("accepted", nil, started)
-            try await dispatch.record(message.id, .accepted, update)
-            return .sent
-        case .retryable(let code, let detail):
-            let again = message.attempts < settings.maxAttempts
-            update.errorCode = code
-            update.attempt = ("retryable", detail, started)
-            update.reason = again ? nil : MessageReason.maxAttempts
-            update.scheduledFor = again ? store.clock.now().addingTimeInterval(backoff(after: message.attempts)) : nil
-            try await dispatch.record(message.id, .retryableFailure(attemptsLeft: again), update)
-            return again ? .retried : .failed
-        case .permanent(let code, let detail), .optedOut(let code, let detail):
-            // Opted out also revokes the customer's consent (in `record`, same transaction).
-            let optedOut = if case .optedOut = outcome { true } else { false }
-            update.errorCode = code
-            update.reason = optedOut ? MessageReason.optedOut : MessageReason.providerRefused
-            update.attempt = (optedOut ? "opted_out" : "permanent", detail, started)
-            try await dispatch.record(message.id, .permanentFailure, update)
-            return .failed
-        case .unknown(let detail):
-            update.reason = MessageReason.sendOutcomeUnknown
-            update.attempt = ("unknown", detail, started)
-            try await dispatch.record(message.id, .leaseExpired, update)
-            return .unknown
+        for (_, outcome) in steps {
+            switch outcome {
+            case .sent: report.sent += 1
+            case .withdrawn: report.withdrawn += 1
+            case .failed: report.failed += 1
+            case .retried: report.retried += 1
+            case .postponed: report.postponed += 1
+            case .unknown: report.unknown += 1
+            }
         }
     }
 

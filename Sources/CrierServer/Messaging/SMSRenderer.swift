@@ -9,6 +9,8 @@ import Mustache
 struct SMSRenderer: Sendable {
     /// The bundled templates by name; a venue's overrides win over them.
     let defaults: [String: String]
+    /// Templates already checked and parsed: a dispatch pass renders the same few thousands of times.
+    let compiled = CompiledTemplates()
 
     enum Failure: Error, Equatable {
         case noTemplate(String)
@@ -40,21 +42,21 @@ struct SMSRenderer: Sendable {
 
     /// Renders `template` for `kind` with `fields` (also used for the settings preview).
     func render(_ template: String, name: String, kind: MessageKind, fields: [String: String]) -> Result<String, Failure> {
-        let problems = TemplateRules.problems(template, kind: kind)
-        guard problems.isEmpty, let used = TemplateRules.variables(in: template) else {
-            return .failure(.invalidTemplate(name, problems))
-        }
-        for field in used.required.sorted() where (fields[field] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        let checked = compiled.get(template, kind: kind)
+        guard checked.problems.isEmpty else { return .failure(.invalidTemplate(name, checked.problems)) }
+        guard let parsed = checked.template else { return .failure(.invalidTemplate(name, ["does not parse: \(checked.parseError ?? "")"])) }
+        guard let required = checked.required else { return .failure(.invalidTemplate(name, ["its {{variables}} can't be read"])) }
+        for field in required where (fields[field] ?? "").allSatisfy(\.isWhitespace) {
             return .failure(.missingValue(field))
         }
-        do {
-            let compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + template)
-            // Empty optional fields are left out, so {{#notes}} sections disappear.
-            let values = fields.filter { !$0.value.isEmpty }
-            return .success(compiled.render(values).trimmingCharacters(in: .whitespacesAndNewlines))
-        } catch {
-            return .failure(.invalidTemplate(name, ["does not parse: \(error)"]))
+        // Empty optional fields are left out, so {{#notes}} sections disappear.
+        let values = fields.filter { !$0.value.isEmpty }
+        let text = parsed.render(values)
+        // Trim the blank lines a template's sections leave at either end.
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }), let last = text.lastIndex(where: { !$0.isWhitespace }) else {
+            return .success("")
         }
+        return .success(String(text[first...last]))
     }
 
     /// The values a message's template can use, from current data.
@@ -65,11 +67,11 @@ struct SMSRenderer: Sendable {
             fields["last_name"] = customer.lastName
         }
         if let event = c.event {
-            let when = HumanTime(zone: c.venue.timeZone)
+            let when = HumanTime(zone: c.venue.timeZone).parts(event.startsAt)
             fields["event_name"] = event.name
-            fields["event_date"] = when.date(event.startsAt)
-            fields["event_time"] = when.time(event.startsAt)
-            fields["event_when"] = when.dateAndTime(event.startsAt)
+            fields["event_date"] = when.date
+            fields["event_time"] = when.time
+            fields["event_when"] = "\(when.date), \(when.time)"
         }
         if let booking = c.booking {
             fields["seats"] = String(booking.seats)
@@ -80,28 +82,3 @@ struct SMSRenderer: Sendable {
     }
 }
 
-/// Dates and times as a person reads them in a text: "Fri 5 Dec, 7:30pm", "7pm".
-struct HumanTime {
-    let zone: TimeZone
-
-    func date(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_GB")
-        f.timeZone = zone
-        f.dateFormat = "EEE d MMM"
-        return f.string(from: d)
-    }
-
-    func time(_ d: Date) -> String {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = zone
-        let parts = c.dateComponents([.hour, .minute], from: d)
-        let hour = parts.hour!, minute = parts.minute!
-        let twelve = hour % 12 == 0 ? 12 : hour % 12
-        let suffix = hour < 12 ? "am" : "pm"
-        if hour == 12 && minute == 0 { return "noon" }
-        return minute == 0 ? "\(twelve)\(suffix)" : String(format: "%d:%02d%@", twelve, minute, suffix)
-    }
-
-    func dateAndTime(_ d: Date) -> String { "\(date(d)), \(time(d))" }
-}
