@@ -85,6 +85,7 @@ let package = Package(
             name: "Twilio",
             dependencies: [
                 "CrierPluginKit",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -133,7 +134,7 @@ let package = Package(
             name: "TwilioTests",
             dependencies: ["Twilio", "FakeTwilio"],
             path: "Plugins/Twilio/Tests",
-            resources: [.copy("Recorded")],
+            resources: [.copy("Recorded"), .copy("Vectors")],
             swiftSettings: strict
         ),
         // A real HTTP server on loopback speaking Twilio's Messages API, failing on demand.

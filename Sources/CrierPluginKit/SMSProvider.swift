@@ -9,9 +9,14 @@ public protocol SMSProvider: Sendable {
     var settingKeys: (all: Set<String>, secret: Set<String>) { get }
     /// Problems with a venue's settings by key; empty when they are usable.
     func validate(_ settings: ProviderSettings) -> [String: String]
+    /// The numbers and sender ids in a venue's settings that the provider's webhooks name as
+    /// their `To` (Twilio: `from` and `messaging_service_sid`), so a request finds its venue.
+    func addresses(_ settings: ProviderSettings) -> [String]
 }
 
 extension SMSProvider {
+    public func addresses(_ settings: ProviderSettings) -> [String] { [] }
+
     /// A secret shown back: its last four characters, so staff can tell which one is set.
     public func masked(_ settings: ProviderSettings) -> [String: String] {
         settings.values.reduce(into: [:]) { out, pair in

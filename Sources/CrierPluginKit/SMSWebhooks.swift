@@ -1,10 +1,21 @@
+import CrierCore
+
 /// The webhook half of a provider: verifying and parsing the requests it sends Crier (inbound
-/// texts and delivery reports). Declared with the sending half so a provider plugin is one unit;
-/// the inbound milestone mounts `/webhooks/{provider}/inbound|status` on top of it.
+/// texts and delivery reports), and the answer it expects. The core mounts
+/// `/webhooks/{provider}/inbound|status`, finds the venue, and decides what happens.
 public protocol SMSWebhooks: Sendable {
+    /// What, read without trusting it yet, names the venue the request is for: the number or sender
+    /// id it was sent to (inbound) or from (status), in the order to try. The venue's settings,
+    /// found through these, are what `parse` verifies the request with.
+    func addresses(of request: WebhookRequest, kind: WebhookKind) throws(WebhookError) -> [String]
     /// Checks the request's signature against the venue's settings, then reads it. A bad or
     /// missing signature must be `.badSignature`, before anything in the payload is trusted.
     func parse(_ request: WebhookRequest, kind: WebhookKind, settings: ProviderSettings) throws(WebhookError) -> [WebhookEvent]
+    /// The answer to a request that was handled. With `inlineReplies`, it carries `replies` (Twilio's
+    /// TwiML); otherwise `replies` is empty and Crier sends them through the outbox.
+    func answer(replies: [String], kind: WebhookKind) -> WebhookAnswer
+    /// Whether replies go back in the webhook's answer; if not, Crier sends them through the outbox.
+    var inlineReplies: Bool { get }
 }
 
 /// Which webhook a request arrived on.
@@ -23,6 +34,25 @@ public struct WebhookRequest: Sendable {
     public init(url: String, headers: [String: String], body: [UInt8]) {
         self.url = url
         self.headers = headers
+        self.body = body
+    }
+
+    /// A query parameter of the URL (Crier puts its message id in status-callback URLs).
+    public func query(_ name: String) -> String? {
+        guard let q = url.firstIndex(of: "?") else { return nil }
+        return FormBody.decode(String(url[url.index(after: q)...].prefix { $0 != "#" })).first { $0.0 == name }?.1
+    }
+}
+
+/// The HTTP answer a provider expects.
+public struct WebhookAnswer: Sendable, Equatable {
+    public var status: Int
+    public var contentType: String
+    public var body: String
+
+    public init(status: Int = 200, contentType: String, body: String) {
+        self.status = status
+        self.contentType = contentType
         self.body = body
     }
 }

@@ -22,6 +22,7 @@ struct MessageTransitionTests {
         .cancelled: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
         .skipped: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
         .suppressed: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
+        .received: Array(repeating: .refused, count: 15),
     ]
 
     @Test(arguments: MessageStatus.allCases)

@@ -25,6 +25,10 @@ public struct TwilioProvider: SMSProvider {
         TwilioSettings.problems(settings)
     }
 
+    public func addresses(_ settings: ProviderSettings) -> [String] {
+        [settings["from"], settings["messaging_service_sid"]].compactMap { $0 }
+    }
+
     public func send(_ sms: OutboundSMS, settings: ProviderSettings) async -> SendOutcome {
         let config: TwilioSettings
         switch TwilioSettings.read(settings) {

@@ -28,11 +28,13 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable {
     case skipped
     /// Not allowed to go: no consent, kill switch, flood guard.
     case suppressed
+    /// An inbound text from a customer (direction `in`): it has no life to follow.
+    case received
 
     /// No event moves a message out of a final status.
     public var isFinal: Bool {
         switch self {
-        case .delivered, .undelivered, .failed, .cancelled, .skipped, .suppressed: return true
+        case .delivered, .undelivered, .failed, .cancelled, .skipped, .suppressed, .received: return true
         case .scheduled, .sending, .sent, .unknown: return false
         }
     }

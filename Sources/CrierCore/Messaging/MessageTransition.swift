@@ -32,6 +32,8 @@ public enum MessageTransition: Sendable, Equatable {
     /// forward (a late "sent" after "delivered" changes nothing), so they are idempotent.
     public static func apply(_ event: MessageEvent, to status: MessageStatus) -> MessageTransition {
         switch (event, status) {
+        // Inbound texts are not sent, so no outbound event applies to them.
+        case (_, .received): return .refused
         case (.claim, .scheduled): return .to(.sending)
         case (.claim, _): return .refused
 
@@ -73,14 +75,14 @@ public enum MessageTransition: Sendable, Equatable {
         case .sending, .unknown: return 1
         case .sent: return 2
         case .delivered, .undelivered, .failed: return 3
-        case .cancelled, .skipped, .suppressed: return 4
+        case .cancelled, .skipped, .suppressed, .received: return 4
         }
     }
 
     private static func forward(_ current: MessageStatus, _ reported: MessageStatus) -> MessageTransition {
         switch current {
         // A message that was never handed to the provider can't get a report about it.
-        case .scheduled, .cancelled, .skipped, .suppressed: return .refused
+        case .scheduled, .cancelled, .skipped, .suppressed, .received: return .refused
         case .sending, .unknown, .sent: return rank(reported) > rank(current) ? .to(reported) : .unchanged
         case .delivered, .undelivered, .failed: return .unchanged
         }

@@ -45,7 +45,8 @@ struct ProviderRoutes {
             }
             for (key, problem) in provider.validate(ProviderSettings(settings)) { errors.add("settings.\(key)", problem) }
             if !errors.isEmpty { throw APIError.invalid(errors) }
-            try await store.venues.setProvider(venueId: venue.id, id: id, settings: settings, actor: context.actor)
+            try await store.venues.setProvider(
+                venueId: venue.id, id: id, settings: settings, addresses: provider.addresses(ProviderSettings(settings)), actor: context.actor)
             return JSONResponse(try await current(venue))
         }
     }

@@ -140,5 +140,31 @@ public enum CoreMigrations {
                 """,
             ]
         },
+        Migration(version: 4, name: "inbound texts, provider addresses") { engine in
+            let setting = { (key: String) in
+                engine == .postgres ? "provider_settings::json->>'\(key)'" : "json_extract(provider_settings, '$.\(key)')"
+            }
+            return [
+                // When staff read an inbound text (NULL: unread).
+                "ALTER TABLE messages ADD COLUMN read_at BIGINT NULL",
+                // A provider delivering the same inbound text twice stores it once.
+                "CREATE UNIQUE INDEX messages_inbound_once ON messages (provider, provider_message_id) WHERE direction = 'in'",
+                "CREATE INDEX messages_inbox ON messages (venue_id, direction, id)",
+                // The numbers and sender ids a provider's webhooks name, so a request finds its venue
+                // (and the venue's secrets to verify it) by its `To`. One venue per address.
+                """
+                CREATE TABLE provider_addresses (
+                    provider TEXT NOT NULL, address TEXT NOT NULL,
+                    venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE, PRIMARY KEY (provider, address))
+                """,
+                "CREATE INDEX provider_addresses_venue ON provider_addresses (venue_id)",
+                """
+                INSERT INTO provider_addresses (provider, address, venue_id)
+                SELECT provider, \(setting("from")), id FROM venues WHERE \(setting("from")) IS NOT NULL
+                UNION SELECT provider, \(setting("messaging_service_sid")), id FROM venues WHERE \(setting("messaging_service_sid")) IS NOT NULL
+                ON CONFLICT DO NOTHING
+                """,
+            ]
+        },
     ]
 }

@@ -123,7 +123,9 @@ public struct Venues: Sendable {
     }
 
     /// Switches the venue's provider and settings (validated by the caller against the provider plugin).
-    public func setProvider(venueId: Int64, id: String, settings: [String: String], actor: Actor) async throws {
+    /// Sets the venue's provider and its settings. `addresses` are the numbers and sender ids the
+    /// provider's webhooks will name (its `To`), so they find this venue; each belongs to one venue.
+    public func setProvider(venueId: Int64, id: String, settings: [String: String], addresses: [String] = [], actor: Actor) async throws {
         let now = store.clock.now()
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -133,10 +135,41 @@ public struct Venues: Sendable {
                 UPDATE venues SET provider = \(bind: id), provider_settings = \(bind: text), updated_at = \(bind: now.millisecondsSince1970)
                 WHERE id = \(bind: venueId)
                 """).run()
+            try await db.raw("DELETE FROM provider_addresses WHERE venue_id = \(bind: venueId)").run()
+            for address in Set(addresses) {
+                let taken = try await db.raw("""
+                    INSERT INTO provider_addresses (provider, address, venue_id) VALUES (\(bind: id), \(bind: address), \(bind: venueId))
+                    ON CONFLICT (provider, address) DO NOTHING RETURNING venue_id
+                    """).all().isEmpty
+                if taken {
+                    throw CrierError.conflict(
+                        code: "address_taken", message: "\(address) already belongs to another venue", fields: ["settings": "\(address) is another venue's"])
+                }
+            }
             // The journal records which settings changed, never their values.
             try await JournalWriter(db: db, actor: actor, at: now).append(
                 venueId: venueId, customerId: nil, kind: JournalKind.venueChanged, subjectType: "venue", subjectId: venueId,
                 data: ["provider": .string(id), "settings_set": .array(settings.keys.sorted().map(JSONValue.string))])
+        }
+    }
+
+    /// The venue whose provider settings name `address` (the first of `addresses` that one does), with
+    /// those settings: how a webhook request finds whose secret verifies it.
+    public func forAddress(provider: String, _ addresses: [String]) async throws -> (venue: Venue, settings: [String: String])? {
+        guard !addresses.isEmpty else { return nil }
+        return try await store.engine.read { db in
+            let rows = try await db.raw("""
+                SELECT a.address, \(unsafeRaw: Self.columns.split(separator: ",").map { "v." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                       v.provider_settings
+                FROM provider_addresses a JOIN venues v ON v.id = a.venue_id
+                WHERE a.provider = \(bind: provider) AND a.address IN (\(binds: addresses)) AND v.provider = \(bind: provider)
+                """).all()
+            for address in addresses {
+                guard let row = try rows.first(where: { try $0.decode(column: "address", as: String.self) == address }) else { continue }
+                let text = try row.decode(column: "provider_settings", as: String.self)
+                return (try Self.decode(row), (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:])
+            }
+            return nil
         }
     }
 

@@ -1,0 +1,78 @@
+import Crypto
+import CrierPluginKit
+import Foundation
+
+/// X-Twilio-Signature as Twilio computes it: base64 HMAC-SHA1, keyed by the account's auth token,
+/// over the URL Twilio called followed by every POST parameter (sorted by name, each name's
+/// distinct values sorted, name and value joined). A JSON body is covered instead by a
+/// `bodySHA256` query parameter, its SHA-256 in hex. The URL is tried with and without its
+/// default port, because Twilio signs either form.
+enum TwilioSignature {
+    static func compute(url: String, params: [(String, String)], token: String) -> String {
+        var text = Array(url.utf8)
+        var byName: [String: Set<String>] = [:]
+        for (name, value) in params { byName[name, default: []].insert(value) }
+        // Code-point order (as Twilio's libraries sort), which is UTF-8 byte order, not Swift's `<`.
+        let before = { (a: String, b: String) in a.utf8.lexicographicallyPrecedes(b.utf8) }
+        for name in byName.keys.sorted(by: before) {
+            for value in byName[name]!.sorted(by: before) { text += Array(name.utf8) + Array(value.utf8) }
+        }
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: text, using: SymmetricKey(data: Array(token.utf8)))
+        return Data(mac).base64EncodedString()
+    }
+
+    /// Whether `signature` is Twilio's for a request to `url` with `body`.
+    static func isValid(url: String, body: [UInt8], isJSON: Bool, signature: String, token: String) -> Bool {
+        var params: [(String, String)] = []
+        var bodyHashOK = true
+        if isJSON {
+            // The body is signed through its hash in the URL; without one, a JSON body is not covered.
+            guard let hash = query(of: url).first(where: { $0.0 == "bodySHA256" })?.1 else { return false }
+            let computed = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+            bodyHashOK = constantTimeEqual(computed, hash)
+        } else {
+            params = FormBody.decode(body)
+        }
+        var matched = false
+        for candidate in urlForms(url) {
+            // Both forms are always computed, so timing doesn't say which one matched.
+            matched = constantTimeEqual(compute(url: candidate, params: params, token: token), signature) || matched
+        }
+        return bodyHashOK && matched
+    }
+
+    /// The URL without any port, and with its port (the scheme's default when it names none): the
+    /// two forms Twilio's own validator accepts.
+    static func urlForms(_ url: String) -> [String] {
+        guard let schemeEnd = url.range(of: "://") else { return [url] }
+        let rest = url[schemeEnd.upperBound...]
+        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let netloc = rest[..<hostEnd]
+        let tail = rest[hostEnd...]
+        let prefix = url[..<schemeEnd.upperBound]
+        // The port follows the last colon after any userinfo and outside an IPv6 literal.
+        let hostPart = netloc.split(separator: "@").last.map(String.init) ?? String(netloc)
+        if let colon = hostPart.lastIndex(of: ":"), !hostPart[colon...].contains("]"), hostPart[hostPart.index(after: colon)...].allSatisfy(\.isNumber),
+           hostPart.index(after: colon) < hostPart.endIndex {
+            let withoutPort = String(netloc.dropLast(hostPart.distance(from: colon, to: hostPart.endIndex)))
+            return [prefix + withoutPort + tail, url]
+        }
+        let port = prefix.lowercased().hasPrefix("https") ? "443" : "80"
+        return [url, prefix + netloc + ":" + port + tail]
+    }
+
+    static func query(of url: String) -> [(String, String)] {
+        guard let q = url.firstIndex(of: "?") else { return [] }
+        let end = url.firstIndex(of: "#") ?? url.endIndex
+        return FormBody.decode(String(url[url.index(after: q)..<max(end, url.index(after: q))]))
+    }
+
+    /// Compares every byte whatever the first difference, so the time taken leaks nothing.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<x.count { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
