@@ -59,6 +59,7 @@ public enum JournalKind {
     public static let messageUndelivered = "message.undelivered"
     public static let messageFailed = "message.failed"
     public static let messageUnknown = "message.unknown"
+    public static let messageReceived = "message.received"
 }
 
 /// Who made a change, as recorded in the journal.

@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import Hummingbird
 import Logging
@@ -50,6 +51,11 @@ public enum CrierServer {
         if let dispatcher {
             ProviderRoutes(store: store, providers: dispatcher.providerList).register(on: api)
             TemplateRoutes(store: store, renderer: dispatcher.renderer).register(on: api)
+            let hooks = dispatcher.providerList.compactMap { $0 as? any SMSWebhooks & SMSProvider }
+            WebhookRoutes(
+                store: store, providers: Dictionary(hooks.map { ($0.id, $0 as any SMSWebhooks) }, uniquingKeysWith: { a, _ in a }),
+                renderer: dispatcher.renderer, publicURL: dispatcher.publicURL, logger: dispatcher.logger
+            ).register(on: router)
         }
         if let testClock, let dispatcher { TestClockRoutes(clock: testClock, dispatcher: dispatcher).register(on: api) }
         return router

@@ -82,6 +82,7 @@ public struct Store: Sendable {
     public var consents: Consents { Consents(store: self) }
     public var messages: Messages { Messages(store: self) }
     public var dispatch: Dispatch { Dispatch(store: self) }
+    public var inbound: Inbound { Inbound(store: self) }
     public var templates: SMSTemplates { SMSTemplates(store: self) }
 }
 

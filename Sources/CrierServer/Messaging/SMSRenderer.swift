@@ -59,6 +59,21 @@ struct SMSRenderer: Sendable {
         return .success(String(text[first...last]))
     }
 
+    /// The answer to a keyword (STOP, START, HELP) for `customer` (nil: a sender who is no
+    /// customer). The venue's wording, or the bundled one if the venue's can't be filled for this
+    /// sender: an opt-out is always acknowledged.
+    func keywordReply(_ kind: MessageKind, venue: Venue, customer: Customer?, overrides: [String: String]) -> String? {
+        var fields = ["venue_name": venue.name]
+        if let customer {
+            fields["first_name"] = customer.firstName
+            fields["last_name"] = customer.lastName
+        }
+        let name = kind.rawValue
+        if let custom = overrides[name], case .success(let text) = render(custom, name: name, kind: kind, fields: fields) { return text }
+        guard let bundled = defaults[name], case .success(let text) = render(bundled, name: name, kind: kind, fields: fields) else { return nil }
+        return text
+    }
+
     /// The values a message's template can use, from current data.
     static func fields(_ c: DispatchContext) -> [String: String] {
         var fields = ["venue_name": c.venue.name]

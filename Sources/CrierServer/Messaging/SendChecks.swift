@@ -7,8 +7,12 @@ extension Dispatcher {
     static func refusal(_ c: DispatchContext, now: Date) -> (MessageStatus, String)? {
         let m = c.message
         if !c.venue.smsEnabled { return (.suppressed, MessageReason.killSwitch) }
-        guard c.customer != nil else { return (.cancelled, MessageReason.customerDeleted) }
-        if c.consent?.transactional != true { return (.suppressed, MessageReason.noConsent) }
+        // The answer to STOP goes to someone who just withdrew consent, or who is no customer at all.
+        let answersKeyword = [.optOutAck, .optInAck, .help].contains(m.kind)
+        if !answersKeyword {
+            guard c.customer != nil else { return (.cancelled, MessageReason.customerDeleted) }
+            if c.consent?.transactional != true { return (.suppressed, MessageReason.noConsent) }
+        }
         let aboutABooking = TemplateRules.fields(for: m.kind).contains("event_name")
         if aboutABooking {
             guard let booking = c.booking else { return (.cancelled, MessageReason.bookingDeleted) }

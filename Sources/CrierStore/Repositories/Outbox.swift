@@ -13,7 +13,7 @@ struct Outbox {
     /// Queues a message; returns false when one with the same key already exists.
     @discardableResult
     func enqueue(
-        venueId: Int64, customerId: Int64, bookingId: Int64?, eventId: Int64?, kind: MessageKind, to: PhoneNumber,
+        venueId: Int64, customerId: Int64?, bookingId: Int64?, eventId: Int64?, kind: MessageKind, to: PhoneNumber,
         key: String, at: Date, deadline: Date? = nil, skippedBecause reason: String? = nil
     ) async throws -> Bool {
         let status: MessageStatus = reason == nil ? .scheduled : .skipped

@@ -1,0 +1,107 @@
+import CrierCore
+import CrierPluginKit
+import CrierStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// `POST /webhooks/{provider}/inbound|status` for every loaded provider that has webhooks. The
+/// plugin verifies and reads the request; the core finds the venue, stores, and decides. Nothing
+/// here calls out over the network, so the provider gets its answer fast.
+struct WebhookRoutes: Sendable {
+    let store: Store
+    let providers: [String: any SMSWebhooks]
+    let renderer: SMSRenderer
+    /// The server's public base URL: what providers called, when a venue's settings don't say.
+    let publicURL: String?
+    let logger: Logger
+
+    /// Webhook bodies are small forms or JSON; anything bigger is not from a provider.
+    static let maxBody = 64 * 1024
+
+    func register(on router: Router<CrierRequestContext>) {
+        router.post("webhooks/:provider/:kind") { request, context in try await handle(request, context) }
+    }
+
+    func handle(_ request: Request, _ context: CrierRequestContext) async throws -> Response {
+        let id = context.parameters.get("provider") ?? ""
+        guard let hooks = providers[id] else { throw APIError(.notFound, code: "not_found", message: "no provider \(id) with webhooks") }
+        guard let kind = WebhookKind(rawValue: context.parameters.get("kind") ?? "") else {
+            throw APIError(.notFound, code: "not_found", message: "webhooks are /inbound and /status")
+        }
+        let buffer = try await request.body.collect(upTo: Self.maxBody)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        var hook = WebhookRequest(url: request.uri.description, headers: headers, body: Array(buffer.readableBytesView))
+        let addresses: [String]
+        do { addresses = try hooks.addresses(of: hook, kind: kind) } catch { throw Self.refusal(error) }
+        guard let (venue, settings) = try await venue(provider: id, addresses: addresses, kind: kind, hook: hook) else {
+            if kind == .status {
+                // Nothing of ours: say 200 so the provider stops retrying; nothing is stored.
+                logger.info("status callback for no known message", metadata: ["provider": "\(id)"])
+                return Self.response(hooks.answer(replies: [], kind: kind))
+            }
+            throw APIError(.notFound, code: "unknown_number", message: "no venue uses this number with \(id)")
+        }
+        let base = settings["public_url"] ?? publicURL ?? "http://\(request.head.authority ?? "localhost")"
+        hook.url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + request.uri.description
+        let events: [WebhookEvent]
+        do {
+            events = try hooks.parse(hook, kind: kind, settings: ProviderSettings(settings))
+        } catch {
+            if error == .badSignature {
+                // Nothing from the payload is logged: it is not known to be the provider's.
+                logger.warning("webhook refused: bad or missing signature", metadata: ["provider": "\(id)", "venue": "\(venue.slug)"])
+            }
+            throw Self.refusal(error)
+        }
+        var replies: [String] = []
+        for event in events {
+            switch event {
+            case .inbound(let providerMessageId, let from, let to, let body, let handled):
+                let overrides = try await store.templates.overrides(venueId: venue.id)
+                let receipt = try await store.inbound.receive(
+                    InboundText(provider: id, providerMessageId: providerMessageId, from: from, to: to, body: body, keywordHandled: handled),
+                    venue: venue, inlineReplies: hooks.inlineReplies
+                ) { [renderer] kind, customer in renderer.keywordReply(kind, venue: venue, customer: customer, overrides: overrides) }
+                replies += receipt.replies
+            case .status(let messageId, let providerMessageId, let report, let errorCode, let segments):
+                let status = DeliveryStatus(
+                    provider: id, messageId: messageId, providerMessageId: providerMessageId, report: report, errorCode: errorCode,
+                    segments: segments)
+                if try await store.dispatch.report(status, venueId: venue.id) == nil {
+                    logger.info("status callback for an unknown message", metadata: [
+                        "provider": "\(id)", "venue": "\(venue.slug)", "provider_message_id": "\(providerMessageId)",
+                    ])
+                }
+            }
+        }
+        return Self.response(hooks.answer(replies: hooks.inlineReplies ? replies : [], kind: kind))
+    }
+
+    /// The venue whose settings verify the request: by the addresses it names, or, for a status
+    /// callback from a number the venue no longer uses, by the message id Crier put in its URL.
+    func venue(provider: String, addresses: [String], kind: WebhookKind, hook: WebhookRequest) async throws
+        -> (Venue, [String: String])?
+    {
+        if let found = try await store.venues.forAddress(provider: provider, addresses) { return (found.venue, found.settings) }
+        guard kind == .status, let messageId = hook.query("message_id").flatMap(Int64.init),
+              let venueId = try await store.dispatch.venueOf(messageId: messageId), let venue = try await store.venues.byID(venueId)
+        else { return nil }
+        let current = try await store.venues.provider(venueId: venueId)
+        return current.id == provider ? (venue, current.settings) : nil
+    }
+
+    static func refusal(_ error: WebhookError) -> APIError {
+        switch error {
+        case .badSignature: return APIError(.forbidden, code: "bad_signature", message: "the request's signature does not verify")
+        case .malformed(let reason): return APIError(.badRequest, code: "malformed_webhook", message: reason)
+        }
+    }
+
+    static func response(_ answer: WebhookAnswer) -> Response {
+        Response(
+            status: .init(code: answer.status), headers: [.contentType: answer.contentType],
+            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+    }
+}

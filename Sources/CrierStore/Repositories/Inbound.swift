@@ -1,0 +1,129 @@
+import CrierCore
+import Foundation
+import SQLKit
+
+/// One text from a customer, as the provider delivered it (already verified).
+public struct InboundText: Sendable {
+    public var provider: String
+    public var providerMessageId: String
+    /// The sender, as the provider wrote it (E.164 for every provider Crier speaks to).
+    public var from: String
+    /// The venue's number or sender id it was sent to.
+    public var to: String
+    public var body: String
+    /// The keyword the provider already answered itself (Twilio's OptOutType), if any.
+    public var keywordHandled: String?
+
+    public init(provider: String, providerMessageId: String, from: String, to: String, body: String, keywordHandled: String?) {
+        self.provider = provider
+        self.providerMessageId = providerMessageId
+        self.from = from
+        self.to = to
+        self.body = body
+        self.keywordHandled = keywordHandled
+    }
+}
+
+/// What receiving one inbound text did.
+public struct InboundReceipt: Sendable, Equatable {
+    /// The stored inbound message (the first one, for a duplicate delivery).
+    public var messageId: Int64
+    /// The provider delivered this text before: nothing was done again.
+    public var duplicate: Bool
+    public var customerId: Int64?
+    public var keyword: Keyword?
+    /// Acknowledgements to give in the webhook's answer (for providers that reply inline).
+    public var replies: [String]
+}
+
+/// Receives customers' texts: stores each once, matches the sender, and acts on keywords, all in
+/// one transaction, so an opt-out is either wholly recorded or the provider is told to retry.
+public struct Inbound: Sendable {
+    let store: Store
+
+    /// - Parameters:
+    ///   - inlineReplies: acknowledgements go back in the webhook's answer (and are logged as sent
+    ///     messages); otherwise they are queued in the outbox.
+    ///   - render: the text of an acknowledgement for the sender (nil: none can be made).
+    public func receive(
+        _ text: InboundText, venue: Venue, inlineReplies: Bool, render: @escaping @Sendable (MessageKind, Customer?) -> String?
+    ) async throws -> InboundReceipt {
+        let now = store.clock.now()
+        let sender = (try? PhoneNumber.parse(text.from, defaultRegion: venue.defaultRegion))?.e164 ?? text.from
+        return try await store.engine.transaction { db in
+            let journal = JournalWriter(db: db, actor: .system, at: now)
+            var customer: Customer?, consent: ConsentState?
+            if let row = try await db.raw("""
+                SELECT \(unsafeRaw: Customers.columns), sms_transactional, sms_marketing FROM customers
+                WHERE venue_id = \(bind: venue.id) AND mobile = \(bind: sender)
+                """).first() {
+                customer = try Customers.decode(row)
+                consent = ConsentState(
+                    transactional: try row.decode(column: "sms_transactional", as: Bool.self),
+                    marketing: try row.decode(column: "sms_marketing", as: Bool.self))
+            }
+            let keyword = Keyword.of(text.body)
+            let inserted = try await db.raw("""
+                INSERT INTO messages (venue_id, customer_id, direction, kind, status, to_number, from_number, body, segments, encoding,
+                    attempts, provider, provider_message_id, created_at, updated_at)
+                VALUES (\(bind: venue.id), \(bind: customer?.id), 'in', 'reply', 'received', \(bind: text.to), \(bind: sender),
+                    \(bind: text.body), \(bind: SMSMeasurement(text.body).segments), \(bind: SMSMeasurement(text.body).encoding.rawValue), 0,
+                    \(bind: text.provider), \(bind: text.providerMessageId), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+                ON CONFLICT (provider, provider_message_id) WHERE direction = 'in' DO NOTHING RETURNING id
+                """).all()
+            guard let id = try inserted.first?.decode(column: "id", as: Int64.self) else {
+                let first = try await db.raw("""
+                    SELECT id, customer_id FROM messages
+                    WHERE provider = \(bind: text.provider) AND provider_message_id = \(bind: text.providerMessageId) AND direction = 'in'
+                    """).first()
+                return InboundReceipt(
+                    messageId: try first?.decode(column: "id", as: Int64.self) ?? 0, duplicate: true,
+                    customerId: try first?.decode(column: "customer_id", as: Int64?.self), keyword: keyword, replies: [])
+            }
+            try await journal.append(
+                venueId: venue.id, customerId: customer?.id, kind: JournalKind.messageReceived, subjectType: "message", subjectId: id,
+                data: ["from": .string(sender), "keyword": .from(keyword?.rawValue), "matched": .bool(customer != nil),
+                       "provider_answered": .from(text.keywordHandled)])
+            let decision = InboundDecision.decide(
+                keyword, optedOut: consent.map { !$0.transactional }, providerAnswered: text.keywordHandled != nil)
+            if let customer, let consent, let granted = decision.consent {
+                let source: ConsentSource = granted ? .startReply : .stopReply
+                // STOP revokes every SMS purpose; START restores booking texts only (marketing needs its own yes).
+                let purposes: [ConsentPurpose] = granted ? [.transactional] : ConsentPurpose.allCases
+                for purpose in purposes where consent[purpose] != granted {
+                    try await Consents.record(
+                        db, journal: journal, venueId: venue.id, customerId: customer.id, purpose: purpose, granted: granted,
+                        source: source, note: "texted \"\(text.body.trimmingCharacters(in: .whitespacesAndNewlines).prefix(40))\"")
+                }
+            }
+            let outbox = Outbox(db: db, journal: journal)
+            if decision.withdrawPending, let customer {
+                try await outbox.withdrawPending(.customer(customer.id), reason: MessageReason.optedOut)
+            }
+            var replies: [String] = []
+            if let kind = decision.reply {
+                let key = "\(kind.rawValue):inbound:\(id)"
+                if !inlineReplies {
+                    try await outbox.enqueue(
+                        venueId: venue.id, customerId: customer?.id, bookingId: nil, eventId: nil, kind: kind, to: PhoneNumber(trusted: sender),
+                        key: key, at: now)
+                } else if let body = render(kind, customer) {
+                    // Answered in the webhook's response: logged as sent, through the provider, now.
+                    let measure = SMSMeasurement(body)
+                    let reply = try await db.insertReturningID("""
+                        INSERT INTO messages (venue_id, customer_id, direction, kind, status, to_number, from_number, body, segments, encoding,
+                            idempotency_key, attempts, provider, sent_at, created_at, updated_at)
+                        VALUES (\(bind: venue.id), \(bind: customer?.id), 'out', \(bind: kind.rawValue), 'sent', \(bind: sender), \(bind: text.to),
+                            \(bind: body), \(bind: measure.segments), \(bind: measure.encoding.rawValue), \(bind: key), 1, \(bind: text.provider),
+                            \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+                        """)
+                    try await journal.append(
+                        venueId: venue.id, customerId: customer?.id, kind: JournalKind.messageSent, subjectType: "message", subjectId: reply,
+                        data: ["kind": .string(kind.rawValue), "in_reply_to": .number(Double(id))])
+                    replies.append(body)
+                }
+            }
+            return InboundReceipt(messageId: id, duplicate: false, customerId: customer?.id, keyword: keyword, replies: replies)
+        }
+    }
+}
