@@ -60,6 +60,7 @@ public enum JournalKind {
     public static let messageFailed = "message.failed"
     public static let messageUnknown = "message.unknown"
     public static let messageReceived = "message.received"
+    public static let messageLinked = "message.linked"
 }
 
 /// Who made a change, as recorded in the journal.

@@ -48,6 +48,7 @@ public enum CrierServer {
         EventRoutes(store: store).register(on: api)
         BookingRoutes(store: store).register(on: api)
         MessageRoutes(store: store).register(on: api)
+        InboxRoutes(store: store).register(on: api)
         if let dispatcher {
             ProviderRoutes(store: store, providers: dispatcher.providerList).register(on: api)
             TemplateRoutes(store: store, renderer: dispatcher.renderer).register(on: api)

@@ -83,6 +83,7 @@ public struct Store: Sendable {
     public var messages: Messages { Messages(store: self) }
     public var dispatch: Dispatch { Dispatch(store: self) }
     public var inbound: Inbound { Inbound(store: self) }
+    public var inbox: Inbox { Inbox(store: self) }
     public var templates: SMSTemplates { SMSTemplates(store: self) }
 }
 

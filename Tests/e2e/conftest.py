@@ -1,5 +1,6 @@
 """Process-level tests: the `crier` binary as a user runs it (CLI, `crier serve`, signals)."""
 import json
+import re
 import os
 import signal
 import socket
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# How many migrations a fresh database gets: the core track's, as declared in the source.
+MIGRATIONS = len(re.findall(r"Migration\(version: \d+", (ROOT / "Sources/CrierStore/Migrations/CoreMigrations.swift").read_text()))
 
 
 def crier_bin() -> str:

@@ -1,9 +1,9 @@
 """The same binary on PostgreSQL: migrate, serve, a booking made over HTTP, graceful stop."""
-from conftest import run
+from conftest import MIGRATIONS, run
 
 
 def test_serve_on_postgres(tmp_path, server_factory, postgres_url):
-    assert run("migrate", "--database", postgres_url, cwd=tmp_path).stdout.strip() == "applied 3 migration(s)"
+    assert run("migrate", "--database", postgres_url, cwd=tmp_path).stdout.strip() == f"applied {MIGRATIONS} migration(s)"
     run("venue", "create", "--database", postgres_url, "--slug", "crown", "--name", "The Crown",
         "--timezone", "Europe/London", cwd=tmp_path)
     key = run("api-key", "create", "--database", postgres_url, "--venue", "crown", "--name", "t", cwd=tmp_path).stdout.strip()

@@ -12,13 +12,15 @@ struct JSONBody: Sendable {
     var errors = FieldErrors()
 
     /// Reads the body; `allowed` lists the fields this route knows.
-    static func read(_ request: Request, allowed: Set<String>) async throws -> JSONBody {
+    /// - Parameter emptyAllowed: an empty body reads as `{}` (for actions whose fields are all optional).
+    static func read(_ request: Request, allowed: Set<String>, emptyAllowed: Bool = false) async throws -> JSONBody {
         // The API speaks only JSON, so the body is read as JSON whatever the Content-Type says
         // (curl -d sends form-encoded); the header only sharpens the error when it isn't JSON.
         let declared = request.headers[.contentType]?.lowercased()
         let hint = declared.map { $0.hasPrefix("application/json") ? "" : " (sent as \($0); send application/json)" } ?? ""
         let buffer = try await request.body.collect(upTo: maxSize)
         let data = Data(buffer: buffer)
+        if data.isEmpty, emptyAllowed { return JSONBody(object: [:]) }
         guard !data.isEmpty else { throw APIError.badRequest("the body must be a JSON object" + hint, code: "malformed_json") }
         let value: JSONValue
         do { value = try JSONDecoder().decode(JSONValue.self, from: data) } catch {

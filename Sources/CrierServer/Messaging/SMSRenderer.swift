@@ -35,6 +35,11 @@ struct SMSRenderer: Sendable {
 
     func render(_ context: DispatchContext) -> Result<String, Failure> {
         let kind = context.message.kind
+        // A staff-written text is sent as written.
+        if kind == .manual {
+            guard let body = context.message.body, !body.isEmpty else { return .failure(.missingValue("body")) }
+            return .success(body)
+        }
         let name = Self.templateName(kind: kind, booking: context.booking)
         guard let template = context.templates[name] ?? defaults[name] else { return .failure(.noTemplate(name)) }
         return render(template, name: name, kind: kind, fields: Self.fields(context))

@@ -14,14 +14,14 @@ struct Outbox {
     @discardableResult
     func enqueue(
         venueId: Int64, customerId: Int64?, bookingId: Int64?, eventId: Int64?, kind: MessageKind, to: PhoneNumber,
-        key: String, at: Date, deadline: Date? = nil, skippedBecause reason: String? = nil
+        key: String, at: Date, deadline: Date? = nil, skippedBecause reason: String? = nil, body: String? = nil
     ) async throws -> Bool {
         let status: MessageStatus = reason == nil ? .scheduled : .skipped
         let rows = try await db.raw("""
-            INSERT INTO messages (venue_id, customer_id, booking_id, event_id, direction, kind, status, reason, to_number,
+            INSERT INTO messages (venue_id, customer_id, booking_id, event_id, direction, kind, status, reason, to_number, body,
                 idempotency_key, scheduled_for, deadline, attempts, created_at, updated_at)
             VALUES (\(bind: venueId), \(bind: customerId), \(bind: bookingId), \(bind: eventId), 'out', \(bind: kind.rawValue),
-                \(bind: status.rawValue), \(bind: reason), \(bind: to.e164), \(bind: key), \(bind: at.millisecondsSince1970),
+                \(bind: status.rawValue), \(bind: reason), \(bind: to.e164), \(bind: body), \(bind: key), \(bind: at.millisecondsSince1970),
                 \(bind: deadline?.millisecondsSince1970), 0, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
             ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
             """).all()
