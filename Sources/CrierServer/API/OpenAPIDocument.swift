@@ -77,6 +77,12 @@ enum OpenAPIDocument {
                            "created_at": string("date-time"), "updated_at": string("date-time"),
                            "attempt_log": ["type": "array", "items": ["type": "object"]]]),
         "MessageList": list("Message"),
+        "InboxItem": ["allOf": .array([ref("Message"), object([
+            "read": boolean, "read_at": string("date-time", nullable: true), "customer_name": string(nullable: true)])])],
+        "InboxList": list("InboxItem"),
+        "ReadMark": object(["read": boolean]),
+        "Link": object(["customer_id": integer()], required: ["customer_id"]),
+        "StaffReply": object(["body": string()], required: ["body"]),
         "Provider": object(["provider": string(), "settings": ["type": "object", "additionalProperties": string()]], required: ["provider"]),
         "Template": object(["name": string(), "kind": string(), "default": string(nullable: true), "override": string(nullable: true),
                             "fields": ["type": "array", "items": string()]]),
@@ -149,5 +155,13 @@ enum OpenAPIDocument {
                                       query: ["customer_id", "booking_id", "event_id", "status", "kind", "cursor", "limit"])],
         "/api/v1/messages/{id}": ["get": op("A message with its attempts", ok: ("200", "Message"), path: true)],
         "/api/v1/bookings/{id}/cancel": ["post": op("Cancel a booking", ok: ("200", "Booking"), path: true)],
+        "/api/v1/inbox": ["get": op("Customers' texts, newest first; filter all|unread|read|unmatched", ok: ("200", "InboxList"),
+                                   query: ["filter", "cursor", "limit"])],
+        "/api/v1/inbox/{id}": ["get": op("One inbound text", ok: ("200", "InboxItem"), path: true)],
+        "/api/v1/inbox/{id}/read": ["post": op("Mark read (or {\"read\": false}: unread)", body: "ReadMark", ok: ("200", "InboxItem"), path: true)],
+        "/api/v1/inbox/{id}/link": ["post": op("File the text, and the sender's other unmatched texts, under a customer", body: "Link",
+                                               ok: ("200", "InboxItem"), path: true)],
+        "/api/v1/customers/{id}/messages": ["post": op("Text a customer (queued; an Idempotency-Key header makes retries safe)",
+                                                       body: "StaffReply", ok: ("202", "Message"), path: true)],
     ]
 }
