@@ -43,6 +43,8 @@ let package = Package(
                 "CrierCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -94,11 +96,23 @@ let package = Package(
             path: "Plugins/Twilio/Sources",
             swiftSettings: strict
         ),
+        .target(
+            name: "Vonage",
+            dependencies: [
+                "CrierPluginKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Plugins/Vonage/Sources",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "crier",
             dependencies: [
                 "CrierServer",
                 "Twilio",
+                "Vonage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -131,6 +145,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "VonageTests",
+            dependencies: ["Vonage", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Plugins/Vonage/Tests",
+            resources: [.copy("Vectors")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "TwilioTests",
             dependencies: ["Twilio", "FakeTwilio"],
             path: "Plugins/Twilio/Tests",
@@ -150,6 +171,7 @@ let package = Package(
                 "CrierServer",
                 "CrierTestSupport",
                 "Twilio",
+                "Vonage",
                 "FakeTwilio",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

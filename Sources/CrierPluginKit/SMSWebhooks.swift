@@ -62,6 +62,9 @@ public enum WebhookEvent: Sendable, Equatable {
     /// A text from a customer. `keywordHandled` is set when the provider already answered an
     /// opt-out/opt-in keyword itself (Twilio's OptOutType), so Crier records it without replying.
     case inbound(providerMessageId: String, from: String, to: String, body: String, keywordHandled: String?)
+    /// One part of a long text the provider delivers in pieces (Vonage's `concat`): Crier keeps the
+    /// parts and handles the text once all `total` parts with this `reference` from this sender are in.
+    case inboundPart(providerMessageId: String, from: String, to: String, body: String, reference: String, part: Int, total: Int)
     /// A delivery report for one of Crier's messages, found by our id (from the callback URL) or the provider's.
     case status(messageId: Int64?, providerMessageId: String, report: DeliveryReport, errorCode: String?, segments: Int?)
 }

@@ -6,6 +6,7 @@ import CrierStore
 import Foundation
 import Logging
 import Twilio
+import Vonage
 
 /// `crier`: the server and its administration commands. `crier` alone is `crier serve`.
 @main
@@ -62,7 +63,7 @@ enum Logging {
 /// one line here), sharing one provider HTTP client that is shut down afterwards.
 func withBuiltInProviders<T: Sendable>(_ body: ([any SMSProvider]) async throws -> T) async throws -> T {
     try await ProviderHTTP.with { http in
-        try await body([ConsoleProvider(write: say), TwilioProvider(http: http)])
+        try await body([ConsoleProvider(write: say), TwilioProvider(http: http), VonageProvider(http: http)])
     }
 }
 

@@ -4,10 +4,13 @@ import Synchronization
 
 /// A provider for dispatcher tests: records every send and answers from a script (then accepts).
 final class ScriptedProvider: SMSProvider {
-    let id = "console"
+    let id: String
     private let state = Mutex<(sent: [OutboundSMS], script: [SendOutcome])>(([], []))
 
-    init(_ script: [SendOutcome] = []) { state.withLock { $0.script = script } }
+    init(_ script: [SendOutcome] = [], id: String = "console") {
+        self.id = id
+        state.withLock { $0.script = script }
+    }
 
     var sent: [OutboundSMS] { state.withLock { $0.sent } }
     var settingKeys: (all: Set<String>, secret: Set<String>) { (["from"], []) }

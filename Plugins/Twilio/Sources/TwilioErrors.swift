@@ -66,22 +66,4 @@ enum TwilioErrors {
         default: return .permanent(code: codeText, detail: detail)
         }
     }
-
-    /// Classifies a failure to get an answer. Only a connection that was never made is safe to
-    /// retry; once the request may have left, the outcome is unknown (retrying could text twice).
-    static func outcome(forTransportError error: any Error) -> SendOutcome {
-        if let e = error as? HTTPClientError {
-            if e == .connectTimeout || e == .tlsHandshakeTimeout || e == .getConnectionFromPoolTimeout {
-                return .retryable(code: "connect", detail: "could not connect to Twilio: \(e)")
-            }
-            return .unknown(detail: "no answer from Twilio after sending: \(e)")
-        }
-        if error is NIOConnectionError || (error as? IOError)?.errnoCode == ECONNREFUSED {
-            return .retryable(code: "connect", detail: "could not connect to Twilio: \(error)")
-        }
-        if let channel = error as? ChannelError, case .connectTimeout = channel {
-            return .retryable(code: "connect", detail: "could not connect to Twilio: \(error)")
-        }
-        return .unknown(detail: "no answer from Twilio: \(error)")
-    }
 }

@@ -48,15 +48,9 @@ public struct TwilioProvider: SMSProvider {
         request.headers.add(name: "Accept", value: "application/json")
         request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
 
-        let status: UInt
-        let body: ByteBuffer
-        do {
-            let response = try await http.execute(request, timeout: timeout)
-            status = response.status.code
-            body = try await response.body.collect(upTo: 1 << 20)
-        } catch {
-            return TwilioErrors.outcome(forTransportError: error)
+        switch await ProviderHTTP.execute(request, on: http, timeout: timeout, provider: "Twilio") {
+        case .answered(let status, let body): return TwilioErrors.outcome(status: status, body: body)
+        case .failed(let outcome): return outcome
         }
-        return TwilioErrors.outcome(status: status, body: Data(body.readableBytesView))
     }
 }

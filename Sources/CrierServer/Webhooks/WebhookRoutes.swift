@@ -59,12 +59,12 @@ struct WebhookRoutes: Sendable {
         for event in events {
             switch event {
             case .inbound(let providerMessageId, let from, let to, let body, let handled):
-                let overrides = try await store.templates.overrides(venueId: venue.id)
-                let receipt = try await store.inbound.receive(
-                    InboundText(provider: id, providerMessageId: providerMessageId, from: from, to: to, body: body, keywordHandled: handled),
-                    venue: venue, inlineReplies: hooks.inlineReplies
-                ) { [renderer] kind, customer in renderer.keywordReply(kind, venue: venue, customer: customer, overrides: overrides) }
-                replies += receipt.replies
+                let text = InboundText(provider: id, providerMessageId: providerMessageId, from: from, to: to, body: body, keywordHandled: handled)
+                replies += try await receive(text, part: nil, venue: venue, inline: hooks.inlineReplies)
+            case .inboundPart(let providerMessageId, let from, let to, let body, let reference, let part, let total):
+                let text = InboundText(provider: id, providerMessageId: providerMessageId, from: from, to: to, body: body, keywordHandled: nil)
+                replies += try await receive(
+                    text, part: InboundPart(reference: reference, part: part, total: total), venue: venue, inline: hooks.inlineReplies)
             case .status(let messageId, let providerMessageId, let report, let errorCode, let segments):
                 let status = DeliveryStatus(
                     provider: id, messageId: messageId, providerMessageId: providerMessageId, report: report, errorCode: errorCode,
@@ -77,6 +77,14 @@ struct WebhookRoutes: Sendable {
             }
         }
         return Self.response(hooks.answer(replies: hooks.inlineReplies ? replies : [], kind: kind))
+    }
+
+    /// Stores a text (or a part of one) and acts on it; returns the acknowledgements to answer with.
+    func receive(_ text: InboundText, part: InboundPart?, venue: Venue, inline: Bool) async throws -> [String] {
+        let overrides = try await store.templates.overrides(venueId: venue.id)
+        return try await store.inbound.receive(text, part: part, venue: venue, inlineReplies: inline) { [renderer] kind, customer in
+            renderer.keywordReply(kind, venue: venue, customer: customer, overrides: overrides)
+        }.replies
     }
 
     /// The venue whose settings verify the request: by the addresses it names, or, for a status

@@ -140,7 +140,7 @@ public enum CoreMigrations {
                 """,
             ]
         },
-        Migration(version: 4, name: "inbound texts, provider addresses") { engine in
+        Migration(version: 4, name: "inbound texts, parts of long texts, provider addresses") { engine in
             let setting = { (key: String) in
                 engine == .postgres ? "provider_settings::json->>'\(key)'" : "json_extract(provider_settings, '$.\(key)')"
             }
@@ -150,6 +150,16 @@ public enum CoreMigrations {
                 // A provider delivering the same inbound text twice stores it once.
                 "CREATE UNIQUE INDEX messages_inbound_once ON messages (provider, provider_message_id) WHERE direction = 'in'",
                 "CREATE INDEX messages_inbox ON messages (venue_id, direction, id)",
+                // Parts of a long inbound text that a provider delivers one by one (Vonage), kept
+                // until every part is in; a redelivered part is stored once.
+                """
+                CREATE TABLE inbound_parts (
+                    provider TEXT NOT NULL, provider_message_id TEXT NOT NULL,
+                    venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE, sender TEXT NOT NULL, reference TEXT NOT NULL,
+                    part INTEGER NOT NULL, total INTEGER NOT NULL, body TEXT NOT NULL, received_at BIGINT NOT NULL,
+                    PRIMARY KEY (provider, provider_message_id))
+                """,
+                "CREATE INDEX inbound_parts_group ON inbound_parts (venue_id, sender, reference, received_at)",
                 // The numbers and sender ids a provider's webhooks name, so a request finds its venue
                 // (and the venue's secrets to verify it) by its `To`. One venue per address.
                 """

@@ -24,6 +24,19 @@ public struct InboundText: Sendable {
     }
 }
 
+/// Where one delivered piece sits in a long text (Vonage's concat-ref, concat-part, concat-total).
+public struct InboundPart: Sendable {
+    public var reference: String
+    public var part: Int
+    public var total: Int
+
+    public init(reference: String, part: Int, total: Int) {
+        self.reference = reference
+        self.part = part
+        self.total = total
+    }
+}
+
 /// What receiving one inbound text did.
 public struct InboundReceipt: Sendable, Equatable {
     /// The stored inbound message (the first one, for a duplicate delivery).
@@ -34,6 +47,8 @@ public struct InboundReceipt: Sendable, Equatable {
     public var keyword: Keyword?
     /// Acknowledgements to give in the webhook's answer (for providers that reply inline).
     public var replies: [String]
+    /// A part of a long text was kept; the text is handled when its last part arrives.
+    public var waitingForParts = false
 }
 
 /// Receives customers' texts: stores each once, matches the sender, and acts on keywords, all in
@@ -45,12 +60,21 @@ public struct Inbound: Sendable {
     ///   - inlineReplies: acknowledgements go back in the webhook's answer (and are logged as sent
     ///     messages); otherwise they are queued in the outbox.
     ///   - render: the text of an acknowledgement for the sender (nil: none can be made).
+    ///   - part: where `text` sits in a long text delivered in pieces; it is kept until all are in.
     public func receive(
-        _ text: InboundText, venue: Venue, inlineReplies: Bool, render: @escaping @Sendable (MessageKind, Customer?) -> String?
+        _ text: InboundText, part: InboundPart? = nil, venue: Venue, inlineReplies: Bool,
+        render: @escaping @Sendable (MessageKind, Customer?) -> String?
     ) async throws -> InboundReceipt {
         let now = store.clock.now()
         let sender = (try? PhoneNumber.parse(text.from, defaultRegion: venue.defaultRegion))?.e164 ?? text.from
         return try await store.engine.transaction { db in
+            var text = text
+            if let part {
+                guard let whole = try await Self.collect(db, text, part, venueId: venue.id, sender: sender, now: now) else {
+                    return InboundReceipt(messageId: 0, duplicate: false, customerId: nil, keyword: nil, replies: [], waitingForParts: true)
+                }
+                text = whole
+            }
             let journal = JournalWriter(db: db, actor: .system, at: now)
             var customer: Customer?, consent: ConsentState?
             if let row = try await db.raw("""
@@ -125,5 +149,37 @@ public struct Inbound: Sendable {
             }
             return InboundReceipt(messageId: id, duplicate: false, customerId: customer?.id, keyword: keyword, replies: replies)
         }
+    }
+
+    /// Keeps one part; once every part of its text is in (from this sender, with this reference,
+    /// within a day: references are reused), returns the whole text under the first part's id.
+    static func collect(_ db: any SQLDatabase, _ text: InboundText, _ part: InboundPart, venueId: Int64, sender: String, now: Date)
+        async throws -> InboundText?
+    {
+        try await db.raw("""
+            INSERT INTO inbound_parts (provider, provider_message_id, venue_id, sender, reference, part, total, body, received_at)
+            VALUES (\(bind: text.provider), \(bind: text.providerMessageId), \(bind: venueId), \(bind: sender), \(bind: part.reference),
+                    \(bind: part.part), \(bind: part.total), \(bind: text.body), \(bind: now.millisecondsSince1970))
+            ON CONFLICT (provider, provider_message_id) DO NOTHING
+            """).run()
+        let since = now.addingTimeInterval(-86_400).millisecondsSince1970
+        let rows = try await db.raw("""
+            SELECT provider_message_id, part, body FROM inbound_parts
+            WHERE venue_id = \(bind: venueId) AND sender = \(bind: sender) AND reference = \(bind: part.reference)
+              AND provider = \(bind: text.provider) AND total = \(bind: part.total) AND received_at >= \(bind: since)
+            ORDER BY part, received_at
+            """).all()
+        var pieces: [Int: (id: String, body: String)] = [:]
+        for row in rows {
+            let n = try row.decode(column: "part", as: Int.self)
+            if pieces[n] == nil {
+                pieces[n] = (try row.decode(column: "provider_message_id", as: String.self), try row.decode(column: "body", as: String.self))
+            }
+        }
+        guard (1...max(1, part.total)).allSatisfy({ pieces[$0] != nil }) else { return nil }
+        var whole = text
+        whole.providerMessageId = pieces[1]!.id
+        whole.body = (1...part.total).map { pieces[$0]!.body }.joined()
+        return whole
     }
 }
