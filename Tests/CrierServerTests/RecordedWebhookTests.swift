@@ -1,14 +1,19 @@
 import CrierCore
 import CrierPluginKit
+import CrierServer
 import CrierStore
 import CrierTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
+import Prometheus
 import Testing
+import Twilio
+import Vonage
 
-/// Every request in `webhooks/twilio/` (the files `scripts/replay-webhook` posts) through the real
-/// route, signed as recorded, with the outcome its `expect` names.
+/// Every request in `webhooks/<provider>/` (the files `scripts/replay-webhook` posts) through the
+/// real route, signed as recorded, with the outcome its `expect` names.
 struct RecordedWebhookTests {
     struct Recording: Decodable, Sendable, CustomTestStringConvertible {
         struct Expect: Decodable, Sendable {
@@ -20,6 +25,7 @@ struct RecordedWebhookTests {
             var after: String?
         }
         var name = ""
+        var provider: String
         var kind: String
         var path: String
         var signed_for: [String: String]
@@ -28,28 +34,56 @@ struct RecordedWebhookTests {
         var expect: Expect
         var testDescription: String { name }
 
-        enum CodingKeys: String, CodingKey { case kind, path, signed_for, headers, body, expect }
+        enum CodingKeys: String, CodingKey { case provider, kind, path, signed_for, headers, body, expect }
     }
 
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../webhooks/twilio")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../webhooks")
+    static let providers = ["twilio", "vonage"]
 
-    static let recordings: [Recording] = {
-        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+    static let recordings: [Recording] = providers.flatMap { provider in
+        let folder = directory.appendingPathComponent(provider)
+        let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
         return files.filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }.map { url in
             var r = try! JSONDecoder().decode(Recording.self, from: Data(contentsOf: url))
-            r.name = url.deletingPathExtension().lastPathComponent
+            r.name = provider + "/" + url.deletingPathExtension().lastPathComponent
             return r
-        }
-    }()
-
-    @Test func everyKindIsRecorded() {
-        let names = Set(Self.recordings.map(\.name))
-        for needed in ["inbound_text", "inbound_stop", "inbound_start", "inbound_help", "status_delivered", "status_failed"] {
-            #expect(names.contains(needed), "\(needed)")
         }
     }
 
-    static func post(_ r: Recording, _ h: TwilioWebhookRouteTests.Hooks) async throws -> (status: Int, body: String) {
+    @Test func everyKindIsRecordedForEveryProvider() {
+        let names = Set(Self.recordings.map(\.name))
+        for provider in Self.providers {
+            for needed in ["inbound_text", "inbound_stop", "inbound_start", "inbound_help", "status_delivered", "status_failed"] {
+                #expect(names.contains(provider + "/" + needed), "\(provider)/\(needed)")
+            }
+        }
+    }
+
+    struct Harness: Sendable {
+        let client: any TestClientProtocol
+        let store: Store
+        let venue: Venue
+    }
+
+    /// A venue using the recording's provider with the settings it was signed for.
+    static func run(_ engine: EngineKind, _ r: Recording, _ body: @Sendable (Harness) async throws -> Void) async throws {
+        try await withTestStore(engine) { store in
+            let venue = try await store.makeVenue()
+            let providers: [any SMSProvider & SMSWebhooks] = [TwilioProvider(), VonageProvider()]
+            let provider = try #require(providers.first { $0.id == r.provider })
+            let settings = ProviderSettings(r.signed_for)
+            #expect(provider.validate(settings).isEmpty, "\(provider.validate(settings))")
+            try await store.venues.setProvider(
+                venueId: venue.id, id: r.provider, settings: r.signed_for, addresses: provider.addresses(settings), actor: .system)
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let dispatcher = try Dispatcher(store: store, providers: providers, publicURL: "https://crier.example", logger: logger)
+            let app = Application(router: CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
+            try await app.test(.router) { client in try await body(Harness(client: client, store: store, venue: venue)) }
+        }
+    }
+
+    static func post(_ r: Recording, _ h: Harness) async throws -> (status: Int, body: String) {
         var headers = HTTPFields()
         for (name, value) in r.headers { headers[.init(name)!] = value }
         let response = try await h.client.executeRequest(uri: r.path, method: .post, headers: headers, body: ByteBuffer(string: r.body))
@@ -58,21 +92,20 @@ struct RecordedWebhookTests {
 
     @Test(arguments: TestEngines.all.flatMap { e in recordings.map { (e, $0) } })
     func replays(engine: EngineKind, recording r: Recording) async throws {
-        let settings = ["public_url": r.signed_for["public_url"]!, "auth_token": r.signed_for["auth_token"]!,
-                        "account_sid": r.signed_for["account_sid"]!, "from": r.signed_for["from"]!]
-        try await TwilioWebhookRouteTests.run(engine, settings: settings) { h async throws -> Void in
+        try await Self.run(engine, r) { h async throws -> Void in
             let customer = try await h.store.makeCustomer(h.venue, first: "Sam", mobile: "07700 900123")
+            _ = customer
             var messageId: Int64?
             if r.kind == "status" {
                 // The message the callback is about: sent through Twilio with the recorded MessageSid.
-                let sid = FormBody.decode(r.body).first { $0.0 == "MessageSid" }!.1
+                let sid = FormBody.decode(r.body).first { $0.0 == "MessageSid" || $0.0 == "messageId" }!.1
                 let event = try await h.store.makeEvent(h.venue)
                 _ = try await h.store.bookings.create(venue: h.venue, customerId: customer.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
                 let claimed = try await h.store.dispatch.claimDue(limit: 1, lease: 60, worker: "w")
                 messageId = claimed[0].id
-                try await h.store.dispatch.record(claimed[0].id, .accepted, MessageUpdate(provider: "twilio", providerMessageId: sid))
+                try await h.store.dispatch.record(claimed[0].id, .accepted, MessageUpdate(provider: r.provider, providerMessageId: sid))
             }
-            if let before = r.expect.after, let first = Self.recordings.first(where: { $0.name == before }) {
+            if let before = r.expect.after, let first = Self.recordings.first(where: { $0.name == r.provider + "/" + before }) {
                 #expect(try await Self.post(first, h).status == 200)
             }
             let (status, body) = try await Self.post(r, h)
@@ -83,12 +116,18 @@ struct RecordedWebhookTests {
                 #expect(!inbound.isEmpty && inbound.allSatisfy { $0.kind == .reply })
             }
             if let answer = r.expect.answer {
+                let acks = try await h.store.messages.list(venueId: h.venue.id, filter: MessageFilter(), cursor: nil, limit: 50).items
+                    .filter { [.optOutAck, .optInAck, .help].contains($0.kind) }
                 if answer == "none" {
-                    #expect(!body.contains("<Message>"))
-                } else {
+                    #expect(!body.contains("<Message>") && acks.isEmpty)
+                } else if r.provider == "twilio" {
+                    // Answered in the TwiML response, and logged as sent.
                     let kind = try #require(MessageKind(rawValue: answer))
-                    let sent = try await h.store.messages.list(venueId: h.venue.id, filter: MessageFilter(kind: kind), cursor: nil, limit: 5).items
+                    let sent = acks.filter { $0.kind == kind }
                     #expect(body.contains("<Message>") && sent.first?.body.map { body.contains($0.replacingOccurrences(of: "'", with: "&apos;")) } == true)
+                } else {
+                    // Queued in the outbox for the dispatcher.
+                    #expect(acks.first?.kind.rawValue == answer && acks.first?.status == .scheduled)
                 }
             }
             if let consent = r.expect.consent {
