@@ -107,12 +107,24 @@ let package = Package(
             path: "Plugins/Vonage/Sources",
             swiftSettings: strict
         ),
+        .target(
+            name: "Telnyx",
+            dependencies: [
+                "CrierPluginKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Plugins/Telnyx/Sources",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "crier",
             dependencies: [
                 "CrierServer",
                 "Twilio",
                 "Vonage",
+                "Telnyx",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -145,6 +157,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "TelnyxTests",
+            dependencies: ["Telnyx", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Plugins/Telnyx/Tests",
+            resources: [.copy("Vectors")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "VonageTests",
             dependencies: ["Vonage", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Plugins/Vonage/Tests",
@@ -172,6 +191,7 @@ let package = Package(
                 "CrierTestSupport",
                 "Twilio",
                 "Vonage",
+                "Telnyx",
                 "FakeTwilio",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

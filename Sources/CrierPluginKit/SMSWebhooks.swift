@@ -1,4 +1,5 @@
 import CrierCore
+import Foundation
 
 /// The webhook half of a provider: verifying and parsing the requests it sends Crier (inbound
 /// texts and delivery reports), and the answer it expects. The core mounts
@@ -30,11 +31,14 @@ public struct WebhookRequest: Sendable {
     /// Header names lower-cased.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// When it arrived, by the server's clock (the test clock in tests): replay windows use it.
+    public var receivedAt: Date
 
-    public init(url: String, headers: [String: String], body: [UInt8]) {
+    public init(url: String, headers: [String: String], body: [UInt8], receivedAt: Date = Date()) {
         self.url = url
         self.headers = headers
         self.body = body
+        self.receivedAt = receivedAt
     }
 
     /// A query parameter of the URL (Crier puts its message id in status-callback URLs).

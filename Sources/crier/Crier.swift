@@ -5,6 +5,7 @@ import CrierServer
 import CrierStore
 import Foundation
 import Logging
+import Telnyx
 import Twilio
 import Vonage
 
@@ -63,7 +64,7 @@ enum Logging {
 /// one line here), sharing one provider HTTP client that is shut down afterwards.
 func withBuiltInProviders<T: Sendable>(_ body: ([any SMSProvider]) async throws -> T) async throws -> T {
     try await ProviderHTTP.with { http in
-        try await body([ConsoleProvider(write: say), TwilioProvider(http: http), VonageProvider(http: http)])
+        try await body([ConsoleProvider(write: say), TwilioProvider(http: http), VonageProvider(http: http), TelnyxProvider(http: http)])
     }
 }
 

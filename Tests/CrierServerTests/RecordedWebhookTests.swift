@@ -9,6 +9,7 @@ import HummingbirdTesting
 import Logging
 import Prometheus
 import Testing
+import Telnyx
 import Twilio
 import Vonage
 
@@ -32,13 +33,15 @@ struct RecordedWebhookTests {
         var headers: [String: String]
         var body: String
         var expect: Expect
+        /// When the provider sent it (Telnyx refuses requests more than five minutes old).
+        var received_at: String?
         var testDescription: String { name }
 
-        enum CodingKeys: String, CodingKey { case provider, kind, path, signed_for, headers, body, expect }
+        enum CodingKeys: String, CodingKey { case provider, kind, path, signed_for, headers, body, expect, received_at }
     }
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../webhooks")
-    static let providers = ["twilio", "vonage"]
+    static let providers = ["twilio", "vonage", "telnyx"]
 
     static let recordings: [Recording] = providers.flatMap { provider in
         let folder = directory.appendingPathComponent(provider)
@@ -67,9 +70,10 @@ struct RecordedWebhookTests {
 
     /// A venue using the recording's provider with the settings it was signed for.
     static func run(_ engine: EngineKind, _ r: Recording, _ body: @Sendable (Harness) async throws -> Void) async throws {
-        try await withTestStore(engine) { store in
+        let clock = ManualClock(r.received_at.flatMap { EventTime.rfc3339($0) } ?? testNow)
+        try await withTestStore(engine, clock: clock) { store in
             let venue = try await store.makeVenue()
-            let providers: [any SMSProvider & SMSWebhooks] = [TwilioProvider(), VonageProvider()]
+            let providers: [any SMSProvider & SMSWebhooks] = [TwilioProvider(), VonageProvider(), TelnyxProvider()]
             let provider = try #require(providers.first { $0.id == r.provider })
             let settings = ProviderSettings(r.signed_for)
             #expect(provider.validate(settings).isEmpty, "\(provider.validate(settings))")
@@ -98,7 +102,9 @@ struct RecordedWebhookTests {
             var messageId: Int64?
             if r.kind == "status" {
                 // The message the callback is about: sent through Twilio with the recorded MessageSid.
-                let sid = FormBody.decode(r.body).first { $0.0 == "MessageSid" || $0.0 == "messageId" }!.1
+                let sid = r.provider == "telnyx"
+                    ? try #require(r.body.range(of: #""id":"40317159-[^"]*""#, options: .regularExpression).map { String(r.body[$0].dropFirst(6).dropLast()) })
+                    : FormBody.decode(r.body).first { $0.0 == "MessageSid" || $0.0 == "messageId" }!.1
                 let event = try await h.store.makeEvent(h.venue)
                 _ = try await h.store.bookings.create(venue: h.venue, customerId: customer.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
                 let claimed = try await h.store.dispatch.claimDue(limit: 1, lease: 60, worker: "w")

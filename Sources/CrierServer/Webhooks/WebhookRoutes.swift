@@ -32,7 +32,8 @@ struct WebhookRoutes: Sendable {
         let buffer = try await request.body.collect(upTo: Self.maxBody)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        var hook = WebhookRequest(url: request.uri.description, headers: headers, body: Array(buffer.readableBytesView))
+        var hook = WebhookRequest(
+            url: request.uri.description, headers: headers, body: Array(buffer.readableBytesView), receivedAt: store.clock.now())
         let addresses: [String]
         do { addresses = try hooks.addresses(of: hook, kind: kind) } catch { throw Self.refusal(error) }
         guard let (venue, settings) = try await venue(provider: id, addresses: addresses, kind: kind, hook: hook) else {

@@ -1,0 +1,46 @@
+import CrierPluginKit
+import Foundation
+
+/// A venue's Telnyx settings, checked.
+struct TelnyxSettings: Sendable {
+    var apiKey: String
+    /// The account's webhook public key (base64 Ed25519, from the Telnyx portal).
+    var publicKey: String?
+    var from: String?
+    var messagingProfileId: String?
+    var apiBaseURL: String
+
+    static let defaultBaseURL = "https://api.telnyx.com"
+
+    static func read(_ s: ProviderSettings) -> Result<TelnyxSettings, TelnyxProblem> {
+        let problems = problems(s)
+        if !problems.isEmpty {
+            return .failure(TelnyxProblem(description: problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")))
+        }
+        let base = s["api_base_url"] ?? defaultBaseURL
+        return .success(TelnyxSettings(
+            apiKey: s["api_key"]!, publicKey: s["public_key"], from: s["from"], messagingProfileId: s["messaging_profile_id"],
+            apiBaseURL: base.hasSuffix("/") ? String(base.dropLast()) : base))
+    }
+
+    static func problems(_ s: ProviderSettings) -> [String: String] {
+        var problems: [String: String] = [:]
+        if (s["api_key"] ?? "").isEmpty { problems["api_key"] = "is required" }
+        if s["from"] == nil && s["messaging_profile_id"] == nil { problems["from"] = "is required (or messaging_profile_id)" }
+        if let from = s["from"], !(from.hasPrefix("+") && from.dropFirst().allSatisfy(\.isNumber) && (8...16).contains(from.count)) {
+            problems["from"] = "must be a number in E.164 (+ and digits)"
+        }
+        if let key = s["public_key"], Data(base64Encoded: key)?.count != 32 {
+            problems["public_key"] = "must be the base64 Ed25519 public key (32 bytes) from the Telnyx portal"
+        }
+        for key in ["api_base_url", "public_url"] {
+            if let url = s[key], !(url.hasPrefix("https://") || url.hasPrefix("http://")) { problems[key] = "must be an http(s) URL" }
+        }
+        return problems
+    }
+}
+
+/// Unusable Telnyx settings, as one sentence.
+struct TelnyxProblem: Error, CustomStringConvertible {
+    let description: String
+}
