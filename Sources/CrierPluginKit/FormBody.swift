@@ -32,26 +32,38 @@ public enum FormBody {
     /// Decodes a body into its pairs, in order (a name may repeat). `+` is a space; a `%` not
     /// followed by two hex digits stays as it is; bytes that are not UTF-8 become U+FFFD.
     public static func decode(_ body: some Collection<UInt8>) -> [(String, String)] {
-        var pairs: [(String, String)] = []
-        for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            pairs.append((unescape(parts[0]), parts.count > 1 ? unescape(parts[1]) : ""))
+        // One pass over contiguous bytes: a webhook decodes one body per request.
+        let bytes = Array(body)
+        return bytes.withUnsafeBufferPointer { buffer in
+            var pairs: [(String, String)] = []
+            var start = 0
+            while start < buffer.count {
+                var end = start
+                while end < buffer.count && buffer[end] != UInt8(ascii: "&") { end += 1 }
+                if end > start {
+                    var equals = start
+                    while equals < end && buffer[equals] != UInt8(ascii: "=") { equals += 1 }
+                    let name = unescape(buffer, start, equals)
+                    let value = equals < end ? unescape(buffer, equals + 1, end) : ""
+                    pairs.append((name, value))
+                }
+                start = end + 1
+            }
+            return pairs
         }
-        return pairs
     }
 
     public static func decode(_ body: String) -> [(String, String)] { decode(Array(body.utf8)) }
 
-    static func unescape(_ bytes: some Collection<UInt8>) -> String {
-        let bytes = Array(bytes)
+    static func unescape(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
+        out.reserveCapacity(to - from)
+        var i = from
+        while i < to {
             let byte = bytes[i]
             if byte == UInt8(ascii: "+") {
                 out.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
+            } else if byte == UInt8(ascii: "%"), i + 2 < to, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
                 out.append(hi << 4 | lo)
                 i += 2
             } else {

@@ -50,12 +50,14 @@ public enum CrierServer {
         MessageRoutes(store: store).register(on: api)
         InboxRoutes(store: store).register(on: api)
         if let dispatcher {
-            ProviderRoutes(store: store, providers: dispatcher.providerList).register(on: api)
-            TemplateRoutes(store: store, renderer: dispatcher.renderer).register(on: api)
+            let directory = WebhookDirectory(store: store)
+            ProviderRoutes(store: store, providers: dispatcher.providerList, changed: directory.clear).register(on: api)
+            TemplateRoutes(store: store, renderer: dispatcher.renderer, changed: directory.clear).register(on: api)
             let hooks = dispatcher.providerList.compactMap { $0 as? any SMSWebhooks & SMSProvider }
             WebhookRoutes(
                 store: store, providers: Dictionary(hooks.map { ($0.id, $0 as any SMSWebhooks) }, uniquingKeysWith: { a, _ in a }),
-                renderer: dispatcher.renderer, publicURL: dispatcher.publicURL, logger: dispatcher.logger
+                renderer: dispatcher.renderer, publicURL: dispatcher.publicURL, logger: dispatcher.logger, directory: directory,
+                queue: InboundQueue(store: store, logger: dispatcher.logger)
             ).register(on: router)
         }
         if let testClock, let dispatcher { TestClockRoutes(clock: testClock, dispatcher: dispatcher).register(on: api) }

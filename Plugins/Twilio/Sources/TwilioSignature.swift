@@ -23,15 +23,20 @@ enum TwilioSignature {
 
     /// Whether `signature` is Twilio's for a request to `url` with `body`.
     static func isValid(url: String, body: [UInt8], isJSON: Bool, signature: String, token: String) -> Bool {
+        isValid(url: url, body: body, form: isJSON ? nil : FormBody.decode(body), signature: signature, token: token)
+    }
+
+    /// The same, with a form body already decoded (`form`), or nil for a JSON body.
+    static func isValid(url: String, body: [UInt8], form: [(String, String)]?, signature: String, token: String) -> Bool {
         var params: [(String, String)] = []
         var bodyHashOK = true
-        if isJSON {
+        if let form {
+            params = form
+        } else {
             // The body is signed through its hash in the URL; without one, a JSON body is not covered.
             guard let hash = query(of: url).first(where: { $0.0 == "bodySHA256" })?.1 else { return false }
             let computed = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
             bodyHashOK = constantTimeEqual(computed, hash)
-        } else {
-            params = FormBody.decode(body)
         }
         var matched = false
         for candidate in urlForms(url) {

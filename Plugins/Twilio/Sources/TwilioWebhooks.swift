@@ -6,6 +6,12 @@ import Foundation
 extension TwilioProvider: SMSWebhooks {
     public var inlineReplies: Bool { true }
 
+    /// X-Twilio-Signature for a form POST of `params` to `url` with `token`: what Twilio would send
+    /// (for load tests and for checking a proxy's URL rewriting).
+    public static func signature(url: String, params: [(String, String)], token: String) -> String {
+        TwilioSignature.compute(url: url, params: params, token: token)
+    }
+
     public func addresses(of request: WebhookRequest, kind: WebhookKind) throws(WebhookError) -> [String] {
         let form = try Self.form(request)
         // Inbound: sent to our number; status: sent from it. A messaging service names the venue too.
@@ -16,10 +22,12 @@ extension TwilioProvider: SMSWebhooks {
     }
 
     public func parse(_ request: WebhookRequest, kind: WebhookKind, settings: ProviderSettings) throws(WebhookError) -> [WebhookEvent] {
+        let pairs = Self.isJSON(request) ? nil : FormBody.decode(request.body)
         guard let token = settings["auth_token"], let signature = request.headers["x-twilio-signature"], !signature.isEmpty,
-              TwilioSignature.isValid(url: request.url, body: request.body, isJSON: Self.isJSON(request), signature: signature, token: token)
+              TwilioSignature.isValid(url: request.url, body: request.body, form: pairs, signature: signature, token: token)
         else { throw .badSignature }
-        let form = try Self.form(request)
+        let form: [String: String]
+        if let pairs { form = Dictionary(pairs, uniquingKeysWith: { first, _ in first }) } else { form = try Self.form(request) }
         // Signed with this venue's token but for another account: not this venue's request.
         if let account = form["AccountSid"], let ours = settings["account_sid"], account != ours { throw .badSignature }
         guard let sid = form["MessageSid"] ?? form["SmsMessageSid"] ?? form["SmsSid"], !sid.isEmpty else {

@@ -8,6 +8,8 @@ import Hummingbird
 struct ProviderRoutes {
     let store: Store
     let providers: [any SMSProvider]
+    /// Called after a venue's provider settings change (webhooks forget what they cached).
+    var changed: @Sendable () -> Void = {}
 
     func register(on api: RouterGroup<CrierRequestContext>) {
         api.get("venue/provider") { _, context in
@@ -47,6 +49,7 @@ struct ProviderRoutes {
             if !errors.isEmpty { throw APIError.invalid(errors) }
             try await store.venues.setProvider(
                 venueId: venue.id, id: id, settings: settings, addresses: provider.addresses(ProviderSettings(settings)), actor: context.actor)
+            changed()
             return JSONResponse(try await current(venue))
         }
     }

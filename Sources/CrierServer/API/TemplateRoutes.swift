@@ -9,6 +9,8 @@ import Hummingbird
 struct TemplateRoutes {
     let store: Store
     let renderer: SMSRenderer
+    /// Called after a venue's templates change (webhook acknowledgements use them).
+    var changed: @Sendable () -> Void = {}
 
     func register(on api: RouterGroup<CrierRequestContext>) {
         let templates = api.group("templates")
@@ -35,12 +37,14 @@ struct TemplateRoutes {
             try body.throwIfInvalid()
             guard let text else { throw APIError.invalid(FieldErrors("body", "is required")) }
             try await store.templates.set(venueId: venue.id, name: name, body: text)
+            changed()
             return JSONResponse(item(name, kind: kind, override: text, venue: venue))
         }
         templates.delete(":name") { _, context in
             let venue = try context.requireVenue()
             let (name, kind) = try lookup(context)
             try await store.templates.reset(venueId: venue.id, name: name)
+            changed()
             return JSONResponse(item(name, kind: kind, override: nil, venue: venue))
         }
         templates.post(":name/preview") { request, context in

@@ -15,6 +15,10 @@ struct WebhookRoutes: Sendable {
     /// The server's public base URL: what providers called, when a venue's settings don't say.
     let publicURL: String?
     let logger: Logger
+    /// Venues by the numbers their providers name, cached for a moment.
+    let directory: WebhookDirectory
+    /// Inbound texts written in batches (group commit).
+    let queue: InboundQueue
 
     /// Webhook bodies are small forms or JSON; anything bigger is not from a provider.
     static let maxBody = 64 * 1024
@@ -36,7 +40,7 @@ struct WebhookRoutes: Sendable {
             url: request.uri.description, headers: headers, body: Array(buffer.readableBytesView), receivedAt: store.clock.now())
         let addresses: [String]
         do { addresses = try hooks.addresses(of: hook, kind: kind) } catch { throw Self.refusal(error) }
-        guard let (venue, settings) = try await venue(provider: id, addresses: addresses, kind: kind, hook: hook) else {
+        guard let (venue, settings, templates) = try await venue(provider: id, addresses: addresses, kind: kind, hook: hook) else {
             if kind == .status {
                 // Nothing of ours: say 200 so the provider stops retrying; nothing is stored.
                 logger.info("status callback for no known message", metadata: ["provider": "\(id)"])
@@ -61,11 +65,12 @@ struct WebhookRoutes: Sendable {
             switch event {
             case .inbound(let providerMessageId, let from, let to, let body, let handled):
                 let text = InboundText(provider: id, providerMessageId: providerMessageId, from: from, to: to, body: body, keywordHandled: handled)
-                replies += try await receive(text, part: nil, venue: venue, inline: hooks.inlineReplies)
+                replies += try await receive(text, part: nil, venue: venue, templates: templates, inline: hooks.inlineReplies)
             case .inboundPart(let providerMessageId, let from, let to, let body, let reference, let part, let total):
                 let text = InboundText(provider: id, providerMessageId: providerMessageId, from: from, to: to, body: body, keywordHandled: nil)
                 replies += try await receive(
-                    text, part: InboundPart(reference: reference, part: part, total: total), venue: venue, inline: hooks.inlineReplies)
+                    text, part: InboundPart(reference: reference, part: part, total: total), venue: venue, templates: templates,
+                    inline: hooks.inlineReplies)
             case .status(let messageId, let providerMessageId, let report, let errorCode, let segments):
                 let status = DeliveryStatus(
                     provider: id, messageId: messageId, providerMessageId: providerMessageId, report: report, errorCode: errorCode,
@@ -81,24 +86,23 @@ struct WebhookRoutes: Sendable {
     }
 
     /// Stores a text (or a part of one) and acts on it; returns the acknowledgements to answer with.
-    func receive(_ text: InboundText, part: InboundPart?, venue: Venue, inline: Bool) async throws -> [String] {
-        let overrides = try await store.templates.overrides(venueId: venue.id)
-        return try await store.inbound.receive(text, part: part, venue: venue, inlineReplies: inline) { [renderer] kind, customer in
-            renderer.keywordReply(kind, venue: venue, customer: customer, overrides: overrides)
-        }.replies
+    func receive(_ text: InboundText, part: InboundPart?, venue: Venue, templates: [String: String], inline: Bool) async throws -> [String] {
+        try await queue.receive(InboundItem(text: text, part: part, venue: venue, inlineReplies: inline) { [renderer] kind, customer in
+            renderer.keywordReply(kind, venue: venue, customer: customer, overrides: templates)
+        }).replies
     }
 
     /// The venue whose settings verify the request: by the addresses it names, or, for a status
     /// callback from a number the venue no longer uses, by the message id Crier put in its URL.
     func venue(provider: String, addresses: [String], kind: WebhookKind, hook: WebhookRequest) async throws
-        -> (Venue, [String: String])?
+        -> (Venue, [String: String], [String: String])?
     {
-        if let found = try await store.venues.forAddress(provider: provider, addresses) { return (found.venue, found.settings) }
+        if let found = try await directory.venue(provider: provider, addresses: addresses) { return (found.venue, found.settings, found.templates) }
         guard kind == .status, let messageId = hook.query("message_id").flatMap(Int64.init),
               let venueId = try await store.dispatch.venueOf(messageId: messageId), let venue = try await store.venues.byID(venueId)
         else { return nil }
         let current = try await store.venues.provider(venueId: venueId)
-        return current.id == provider ? (venue, current.settings) : nil
+        return current.id == provider ? (venue, current.settings, try await store.templates.overrides(venueId: venueId)) : nil
     }
 
     static func refusal(_ error: WebhookError) -> APIError {

@@ -37,9 +37,29 @@ public struct InboundPart: Sendable {
     }
 }
 
+/// One text to receive, with what its venue needs to answer it.
+public struct InboundItem: Sendable {
+    public var text: InboundText
+    public var part: InboundPart?
+    public var venue: Venue
+    /// Acknowledgements go back in the webhook's answer (and are logged as sent); otherwise queued.
+    public var inlineReplies: Bool
+    /// The text of an acknowledgement for the sender (nil: none can be made).
+    public var render: @Sendable (MessageKind, Customer?) -> String?
+
+    public init(text: InboundText, part: InboundPart?, venue: Venue, inlineReplies: Bool,
+                render: @escaping @Sendable (MessageKind, Customer?) -> String?) {
+        self.text = text
+        self.part = part
+        self.venue = venue
+        self.inlineReplies = inlineReplies
+        self.render = render
+    }
+}
+
 /// What receiving one inbound text did.
 public struct InboundReceipt: Sendable, Equatable {
-    /// The stored inbound message (the first one, for a duplicate delivery).
+    /// The stored inbound message (0 for a duplicate delivery or a part still waiting).
     public var messageId: Int64
     /// The provider delivered this text before: nothing was done again.
     public var duplicate: Bool
@@ -56,99 +76,145 @@ public struct InboundReceipt: Sendable, Equatable {
 public struct Inbound: Sendable {
     let store: Store
 
-    /// - Parameters:
-    ///   - inlineReplies: acknowledgements go back in the webhook's answer (and are logged as sent
-    ///     messages); otherwise they are queued in the outbox.
-    ///   - render: the text of an acknowledgement for the sender (nil: none can be made).
-    ///   - part: where `text` sits in a long text delivered in pieces; it is kept until all are in.
+    /// Receives one text in its own transaction (see `receiveAll`).
     public func receive(
         _ text: InboundText, part: InboundPart? = nil, venue: Venue, inlineReplies: Bool,
         render: @escaping @Sendable (MessageKind, Customer?) -> String?
     ) async throws -> InboundReceipt {
+        try await receiveAll([InboundItem(text: text, part: part, venue: venue, inlineReplies: inlineReplies, render: render)])[0]
+    }
+
+    /// Receives many texts in one transaction and a handful of statements (one customer lookup, one
+    /// insert of the texts, one of their journal entries; keywords, about one text in a hundred, are
+    /// acted on one by one), returning a receipt for each, in order. All or nothing.
+    public func receiveAll(_ items: [InboundItem]) async throws -> [InboundReceipt] {
+        guard !items.isEmpty else { return [] }
         let now = store.clock.now()
-        let sender = (try? PhoneNumber.parse(text.from, defaultRegion: venue.defaultRegion))?.e164 ?? text.from
         return try await store.engine.transaction { db in
-            var text = text
-            if let part {
-                guard let whole = try await Self.collect(db, text, part, venueId: venue.id, sender: sender, now: now) else {
-                    return InboundReceipt(messageId: 0, duplicate: false, customerId: nil, keyword: nil, replies: [], waitingForParts: true)
+            var work: [(index: Int, item: InboundItem, text: InboundText, sender: String)] = []
+            var receipts = [InboundReceipt?](repeating: nil, count: items.count)
+            var seen = Set<String>()
+            for (index, item) in items.enumerated() {
+                let sender = (try? PhoneNumber.parse(item.text.from, defaultRegion: item.venue.defaultRegion))?.e164 ?? item.text.from
+                var text = item.text
+                if let part = item.part {
+                    guard let whole = try await Self.collect(db, text, part, venueId: item.venue.id, sender: sender, now: now) else {
+                        receipts[index] = InboundReceipt(messageId: 0, duplicate: false, customerId: nil, keyword: nil, replies: [], waitingForParts: true)
+                        continue
+                    }
+                    text = whole
                 }
-                text = whole
+                // The same text twice in one batch: the second is a duplicate delivery.
+                guard seen.insert(text.provider + "\u{0}" + text.providerMessageId).inserted else { continue }
+                work.append((index, item, text, sender))
+            }
+            // Senders matched to customers, all at once.
+            var customers: [String: (Customer, ConsentState)] = [:]
+            if !work.isEmpty {
+                for row in try await db.raw("""
+                    SELECT \(unsafeRaw: Customers.columns), sms_transactional, sms_marketing FROM customers
+                    WHERE venue_id IN (\(binds: Array(Set(work.map(\.item.venue.id))))) AND mobile IN (\(binds: Array(Set(work.map(\.sender)))))
+                    """).all() {
+                    let customer = try Customers.decode(row)
+                    customers["\(customer.venueId):\(customer.mobile.e164)"] = (customer, ConsentState(
+                        transactional: try row.decode(column: "sms_transactional", as: Bool.self),
+                        marketing: try row.decode(column: "sms_marketing", as: Bool.self)))
+                }
+            }
+            var inserted: [String: Int64] = [:]
+            if !work.isEmpty {
+                let rows: [SQLQueryString] = work.map { w in
+                    let measure = SMSMeasurement(w.text.body)
+                    return """
+                        (\(bind: w.item.venue.id), \(bind: customers["\(w.item.venue.id):\(w.sender)"]?.0.id), 'in', 'reply', 'received',
+                         \(bind: w.text.to), \(bind: w.sender), \(bind: w.text.body), \(bind: measure.segments), \(bind: measure.encoding.rawValue), 0,
+                         \(bind: w.text.provider), \(bind: w.text.providerMessageId), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+                        """
+                }
+                for row in try await db.raw("""
+                    INSERT INTO messages (venue_id, customer_id, direction, kind, status, to_number, from_number, body, segments, encoding,
+                        attempts, provider, provider_message_id, created_at, updated_at)
+                    VALUES \(rows.joined(separator: ", "))
+                    ON CONFLICT (provider, provider_message_id) WHERE direction = 'in' DO NOTHING RETURNING id, provider, provider_message_id
+                    """).all() {
+                    let key = try row.decode(column: "provider", as: String.self) + "\u{0}" + row.decode(column: "provider_message_id", as: String.self)
+                    inserted[key] = try row.decode(column: "id", as: Int64.self)
+                }
             }
             let journal = JournalWriter(db: db, actor: .system, at: now)
-            var customer: Customer?, consent: ConsentState?
-            if let row = try await db.raw("""
-                SELECT \(unsafeRaw: Customers.columns), sms_transactional, sms_marketing FROM customers
-                WHERE venue_id = \(bind: venue.id) AND mobile = \(bind: sender)
-                """).first() {
-                customer = try Customers.decode(row)
-                consent = ConsentState(
-                    transactional: try row.decode(column: "sms_transactional", as: Bool.self),
-                    marketing: try row.decode(column: "sms_marketing", as: Bool.self))
+            var entries: [JournalWriter.Entry] = []
+            for w in work {
+                guard let id = inserted[w.text.provider + "\u{0}" + w.text.providerMessageId] else { continue }
+                entries.append(JournalWriter.Entry(
+                    venueId: w.item.venue.id, customerId: customers["\(w.item.venue.id):\(w.sender)"]?.0.id, kind: JournalKind.messageReceived,
+                    subjectType: "message", subjectId: id,
+                    data: ["from": .string(w.sender), "keyword": .from(Keyword.of(w.text.body)?.rawValue),
+                           "matched": .bool(customers["\(w.item.venue.id):\(w.sender)"] != nil), "provider_answered": .from(w.text.keywordHandled)]))
             }
-            let keyword = Keyword.of(text.body)
-            let inserted = try await db.raw("""
-                INSERT INTO messages (venue_id, customer_id, direction, kind, status, to_number, from_number, body, segments, encoding,
-                    attempts, provider, provider_message_id, created_at, updated_at)
-                VALUES (\(bind: venue.id), \(bind: customer?.id), 'in', 'reply', 'received', \(bind: text.to), \(bind: sender),
-                    \(bind: text.body), \(bind: SMSMeasurement(text.body).segments), \(bind: SMSMeasurement(text.body).encoding.rawValue), 0,
-                    \(bind: text.provider), \(bind: text.providerMessageId), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
-                ON CONFLICT (provider, provider_message_id) WHERE direction = 'in' DO NOTHING RETURNING id
-                """).all()
-            guard let id = try inserted.first?.decode(column: "id", as: Int64.self) else {
-                let first = try await db.raw("""
-                    SELECT id, customer_id FROM messages
-                    WHERE provider = \(bind: text.provider) AND provider_message_id = \(bind: text.providerMessageId) AND direction = 'in'
-                    """).first()
-                return InboundReceipt(
-                    messageId: try first?.decode(column: "id", as: Int64.self) ?? 0, duplicate: true,
-                    customerId: try first?.decode(column: "customer_id", as: Int64?.self), keyword: keyword, replies: [])
-            }
-            try await journal.append(
-                venueId: venue.id, customerId: customer?.id, kind: JournalKind.messageReceived, subjectType: "message", subjectId: id,
-                data: ["from": .string(sender), "keyword": .from(keyword?.rawValue), "matched": .bool(customer != nil),
-                       "provider_answered": .from(text.keywordHandled)])
-            let decision = InboundDecision.decide(
-                keyword, optedOut: consent.map { !$0.transactional }, providerAnswered: text.keywordHandled != nil)
-            if let customer, let consent, let granted = decision.consent {
-                let source: ConsentSource = granted ? .startReply : .stopReply
-                // STOP revokes every SMS purpose; START restores booking texts only (marketing needs its own yes).
-                let purposes: [ConsentPurpose] = granted ? [.transactional] : ConsentPurpose.allCases
-                for purpose in purposes where consent[purpose] != granted {
-                    try await Consents.record(
-                        db, journal: journal, venueId: venue.id, customerId: customer.id, purpose: purpose, granted: granted,
-                        source: source, note: "texted \"\(text.body.trimmingCharacters(in: .whitespacesAndNewlines).prefix(40))\"")
+            try await journal.appendAll(entries)
+            for w in work {
+                let matched = customers["\(w.item.venue.id):\(w.sender)"]
+                guard let id = inserted[w.text.provider + "\u{0}" + w.text.providerMessageId] else {
+                    receipts[w.index] = InboundReceipt(messageId: 0, duplicate: true, customerId: matched?.0.id, keyword: Keyword.of(w.text.body), replies: [])
+                    continue
                 }
+                let keyword = Keyword.of(w.text.body)
+                let replies = keyword == nil ? [] : try await Self.act(
+                    db, journal: journal, item: w.item, text: w.text, sender: w.sender, id: id, keyword: keyword, customer: matched, now: now)
+                receipts[w.index] = InboundReceipt(messageId: id, duplicate: false, customerId: matched?.0.id, keyword: keyword, replies: replies)
             }
-            let outbox = Outbox(db: db, journal: journal)
-            if decision.withdrawPending, let customer {
-                try await outbox.withdrawPending(.customer(customer.id), reason: MessageReason.optedOut)
+            // A text repeated within the batch is answered like a redelivery.
+            return receipts.enumerated().map { index, receipt in
+                receipt ?? InboundReceipt(messageId: 0, duplicate: true, customerId: nil, keyword: Keyword.of(items[index].text.body), replies: [])
             }
-            var replies: [String] = []
-            if let kind = decision.reply {
-                let key = "\(kind.rawValue):inbound:\(id)"
-                if !inlineReplies {
-                    try await outbox.enqueue(
-                        venueId: venue.id, customerId: customer?.id, bookingId: nil, eventId: nil, kind: kind, to: PhoneNumber(trusted: sender),
-                        key: key, at: now)
-                } else if let body = render(kind, customer) {
-                    // Answered in the webhook's response: logged as sent, through the provider, now.
-                    let measure = SMSMeasurement(body)
-                    let reply = try await db.insertReturningID("""
-                        INSERT INTO messages (venue_id, customer_id, direction, kind, status, to_number, from_number, body, segments, encoding,
-                            idempotency_key, attempts, provider, sent_at, created_at, updated_at)
-                        VALUES (\(bind: venue.id), \(bind: customer?.id), 'out', \(bind: kind.rawValue), 'sent', \(bind: sender), \(bind: text.to),
-                            \(bind: body), \(bind: measure.segments), \(bind: measure.encoding.rawValue), \(bind: key), 1, \(bind: text.provider),
-                            \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
-                        """)
-                    try await journal.append(
-                        venueId: venue.id, customerId: customer?.id, kind: JournalKind.messageSent, subjectType: "message", subjectId: reply,
-                        data: ["kind": .string(kind.rawValue), "in_reply_to": .number(Double(id))])
-                    replies.append(body)
-                }
-            }
-            return InboundReceipt(messageId: id, duplicate: false, customerId: customer?.id, keyword: keyword, replies: replies)
         }
+    }
+
+    /// Acts on a keyword: consent, pending texts, and the acknowledgement (returned when it goes
+    /// back in the webhook's answer, queued otherwise).
+    static func act(
+        _ db: any SQLDatabase, journal: JournalWriter, item: InboundItem, text: InboundText, sender: String, id: Int64, keyword: Keyword?,
+        customer matched: (Customer, ConsentState)?, now: Date
+    ) async throws -> [String] {
+        let venue = item.venue
+        let customer = matched?.0, consent = matched?.1
+        let decision = InboundDecision.decide(keyword, optedOut: consent.map { !$0.transactional }, providerAnswered: text.keywordHandled != nil)
+        if let customer, let consent, let granted = decision.consent {
+            let source: ConsentSource = granted ? .startReply : .stopReply
+            // STOP revokes every SMS purpose; START restores booking texts only (marketing needs its own yes).
+            let purposes: [ConsentPurpose] = granted ? [.transactional] : ConsentPurpose.allCases
+            for purpose in purposes where consent[purpose] != granted {
+                try await Consents.record(
+                    db, journal: journal, venueId: venue.id, customerId: customer.id, purpose: purpose, granted: granted,
+                    source: source, note: "texted \"\(text.body.trimmingCharacters(in: .whitespacesAndNewlines).prefix(40))\"")
+            }
+        }
+        let outbox = Outbox(db: db, journal: journal)
+        if decision.withdrawPending, let customer {
+            try await outbox.withdrawPending(.customer(customer.id), reason: MessageReason.optedOut)
+        }
+        guard let kind = decision.reply else { return [] }
+        let key = "\(kind.rawValue):inbound:\(id)"
+        if !item.inlineReplies {
+            try await outbox.enqueue(
+                venueId: venue.id, customerId: customer?.id, bookingId: nil, eventId: nil, kind: kind, to: PhoneNumber(trusted: sender),
+                key: key, at: now)
+            return []
+        }
+        guard let body = item.render(kind, customer) else { return [] }
+        // Answered in the webhook's response: logged as sent, through the provider, now.
+        let measure = SMSMeasurement(body)
+        let reply = try await db.insertReturningID("""
+            INSERT INTO messages (venue_id, customer_id, direction, kind, status, to_number, from_number, body, segments, encoding,
+                idempotency_key, attempts, provider, sent_at, created_at, updated_at)
+            VALUES (\(bind: venue.id), \(bind: customer?.id), 'out', \(bind: kind.rawValue), 'sent', \(bind: sender), \(bind: text.to),
+                \(bind: body), \(bind: measure.segments), \(bind: measure.encoding.rawValue), \(bind: key), 1, \(bind: text.provider),
+                \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+            """)
+        try await journal.append(
+            venueId: venue.id, customerId: customer?.id, kind: JournalKind.messageSent, subjectType: "message", subjectId: reply,
+            data: ["kind": .string(kind.rawValue), "in_reply_to": .number(Double(id))])
+        return [body]
     }
 
     /// Keeps one part; once every part of its text is in (from this sender, with this reference,
