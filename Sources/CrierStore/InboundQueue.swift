@@ -13,12 +13,16 @@ public final class InboundQueue: Sendable {
     let logger: Logger
     /// Most texts in one transaction.
     let batchLimit: Int
-    private let state = Mutex<(waiting: [Waiting], writing: Bool)>(([], false))
+    /// Batches in flight at once. One measured best on SQLite (more writers make smaller batches);
+    /// PostgreSQL, with a connection per writer, can take more.
+    let writers: Int
+    private let state = Mutex<(waiting: [Waiting], writing: Int)>(([], 0))
 
-    public init(store: Store, logger: Logger, batchLimit: Int = 256) {
+    public init(store: Store, logger: Logger, batchLimit: Int = 256, writers: Int = 1) {
         self.inbound = store.inbound
         self.logger = logger
         self.batchLimit = batchLimit
+        self.writers = max(1, writers)
     }
 
     /// Receives one text with whichever others are waiting; throws if its batch could not be written.
@@ -26,8 +30,8 @@ public final class InboundQueue: Sendable {
         try await withCheckedThrowingContinuation { reply in
             let start = state.withLock { s -> Bool in
                 s.waiting.append((item, reply))
-                guard !s.writing else { return false }
-                s.writing = true
+                guard s.writing < writers else { return false }
+                s.writing += 1
                 return true
             }
             if start { Task { await self.write() } }
@@ -39,7 +43,7 @@ public final class InboundQueue: Sendable {
             let batch = state.withLock { s -> [Waiting] in
                 let batch = Array(s.waiting.prefix(batchLimit))
                 s.waiting.removeFirst(batch.count)
-                if batch.isEmpty { s.writing = false }
+                if batch.isEmpty { s.writing -= 1 }
                 return batch
             }
             if batch.isEmpty { return }
