@@ -13,9 +13,7 @@ struct JournalWriter {
     func append(
         venueId: Int64, customerId: Int64?, kind: String, subjectType: String, subjectId: Int64, data: JSONValue
     ) async throws -> Int64 {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let text = String(decoding: try encoder.encode(data), as: UTF8.self)
+        let text = data.jsonText
         return try await db.insertReturningID("""
             INSERT INTO journal (venue_id, customer_id, kind, subject_type, subject_id, data, actor, created_at)
             VALUES (\(bind: venueId), \(bind: customerId), \(bind: kind), \(bind: subjectType), \(bind: subjectId),
@@ -38,11 +36,9 @@ extension JournalWriter {
     /// Appends many entries in one statement (the dispatcher records a batch's outcomes at once).
     func appendAll(_ entries: [Entry]) async throws {
         guard !entries.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var rows: [SQLQueryString] = []
         for e in entries {
-            let text = String(decoding: try encoder.encode(e.data), as: UTF8.self)
+            let text = e.data.jsonText
             rows.append("""
                 (\(bind: e.venueId), \(bind: e.customerId), \(bind: e.kind), \(bind: e.subjectType), \(bind: e.subjectId), \(bind: text),
                  \(bind: actor.description), \(bind: at.millisecondsSince1970))

@@ -42,3 +42,4 @@ struct KeywordTests {
         #expect(D.decide(nil, optedOut: false, providerAnswered: false) == D())
     }
 }
+

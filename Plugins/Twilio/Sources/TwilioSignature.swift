@@ -38,12 +38,14 @@ enum TwilioSignature {
             let computed = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
             bodyHashOK = constantTimeEqual(computed, hash)
         }
-        var matched = false
-        for candidate in urlForms(url) {
-            // Both forms are always computed, so timing doesn't say which one matched.
-            matched = constantTimeEqual(compute(url: candidate, params: params, token: token), signature) || matched
+        // The URL as given first; the other port form only if that fails (which form matched is no secret).
+        let forms = urlForms(url)
+        let first = forms.firstIndex(of: url) ?? 0
+        for candidate in [forms[first]] + forms.enumerated().filter({ $0.offset != first }).map(\.element)
+        where constantTimeEqual(compute(url: candidate, params: params, token: token), signature) {
+            return bodyHashOK
         }
-        return bodyHashOK && matched
+        return false
     }
 
     /// The URL without any port, and with its port (the scheme's default when it names none): the

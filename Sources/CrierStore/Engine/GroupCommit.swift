@@ -81,6 +81,22 @@ final class GroupCommit: Sendable {
             for job in batch { job.finish(error) }
             return
         }
+        if batch.count == 1 {
+            // Alone in its batch: the transaction itself is its savepoint (two statements fewer,
+            // which is most of a quiet server's writes).
+            let job = batch[0]
+            if let error = await job.run(db) {
+                do { try await db.raw("ROLLBACK").run() } catch { logger.error("rollback failed", metadata: ["error": "\(error)"]) }
+                job.finish(error)
+                return
+            }
+            do { try await db.raw("COMMIT").run() } catch {
+                await abort(db, batch, error)
+                return
+            }
+            job.finish(nil)
+            return
+        }
         var outcomes: [(any Error)?] = []
         for job in batch {
             do {

@@ -108,66 +108,74 @@ public struct Inbound: Sendable {
                 guard seen.insert(text.provider + "\u{0}" + text.providerMessageId).inserted else { continue }
                 work.append((index, item, text, sender))
             }
-            // Senders matched to customers, all at once.
-            var customers: [String: (Customer, ConsentState)] = [:]
-            if !work.isEmpty {
-                for row in try await db.raw("""
-                    SELECT \(unsafeRaw: Customers.columns), sms_transactional, sms_marketing FROM customers
-                    WHERE venue_id IN (\(binds: Array(Set(work.map(\.item.venue.id))))) AND mobile IN (\(binds: Array(Set(work.map(\.sender)))))
-                    """).all() {
-                    let customer = try Customers.decode(row)
-                    customers["\(customer.venueId):\(customer.mobile.e164)"] = (customer, ConsentState(
-                        transactional: try row.decode(column: "sms_transactional", as: Bool.self),
-                        marketing: try row.decode(column: "sms_marketing", as: Bool.self)))
-                }
-            }
-            var inserted: [String: Int64] = [:]
+            // One statement stores every text, matching each sender to a customer as it goes.
+            var inserted: [String: (id: Int64, customerId: Int64?)] = [:]
             if !work.isEmpty {
                 let rows: [SQLQueryString] = work.map { w in
                     let measure = SMSMeasurement(w.text.body)
                     return """
-                        (\(bind: w.item.venue.id), \(bind: customers["\(w.item.venue.id):\(w.sender)"]?.0.id), 'in', 'reply', 'received',
-                         \(bind: w.text.to), \(bind: w.sender), \(bind: w.text.body), \(bind: measure.segments), \(bind: measure.encoding.rawValue), 0,
-                         \(bind: w.text.provider), \(bind: w.text.providerMessageId), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+                        (CAST(\(bind: w.item.venue.id) AS BIGINT), CAST(\(bind: w.text.to) AS TEXT), CAST(\(bind: w.sender) AS TEXT),
+                         CAST(\(bind: w.text.body) AS TEXT), CAST(\(bind: measure.segments) AS INTEGER), CAST(\(bind: measure.encoding.rawValue) AS TEXT),
+                         CAST(\(bind: w.text.provider) AS TEXT), CAST(\(bind: w.text.providerMessageId) AS TEXT))
                         """
                 }
+                // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not the join.
                 for row in try await db.raw("""
+                    WITH v(venue_id, to_number, from_number, body, segments, encoding, provider, provider_message_id) AS (VALUES \(rows.joined(separator: ", ")))
                     INSERT INTO messages (venue_id, customer_id, direction, kind, status, to_number, from_number, body, segments, encoding,
                         attempts, provider, provider_message_id, created_at, updated_at)
-                    VALUES \(rows.joined(separator: ", "))
-                    ON CONFLICT (provider, provider_message_id) WHERE direction = 'in' DO NOTHING RETURNING id, provider, provider_message_id
+                    SELECT v.venue_id, c.id, 'in', 'reply', 'received', v.to_number, v.from_number, v.body, v.segments, v.encoding, 0,
+                        v.provider, v.provider_message_id, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970)
+                    FROM v LEFT JOIN customers c ON c.venue_id = v.venue_id AND c.mobile = v.from_number
+                    WHERE true
+                    ON CONFLICT (provider, provider_message_id) WHERE direction = 'in' DO NOTHING
+                    RETURNING id, provider, provider_message_id, customer_id
                     """).all() {
                     let key = try row.decode(column: "provider", as: String.self) + "\u{0}" + row.decode(column: "provider_message_id", as: String.self)
-                    inserted[key] = try row.decode(column: "id", as: Int64.self)
+                    inserted[key] = (try row.decode(column: "id", as: Int64.self), try row.decode(column: "customer_id", as: Int64?.self))
                 }
             }
             let journal = JournalWriter(db: db, actor: .system, at: now)
             var entries: [JournalWriter.Entry] = []
             for w in work {
-                guard let id = inserted[w.text.provider + "\u{0}" + w.text.providerMessageId] else { continue }
+                guard let stored = inserted[w.text.provider + "\u{0}" + w.text.providerMessageId] else { continue }
                 entries.append(JournalWriter.Entry(
-                    venueId: w.item.venue.id, customerId: customers["\(w.item.venue.id):\(w.sender)"]?.0.id, kind: JournalKind.messageReceived,
-                    subjectType: "message", subjectId: id,
+                    venueId: w.item.venue.id, customerId: stored.customerId, kind: JournalKind.messageReceived, subjectType: "message",
+                    subjectId: stored.id,
                     data: ["from": .string(w.sender), "keyword": .from(Keyword.of(w.text.body)?.rawValue),
-                           "matched": .bool(customers["\(w.item.venue.id):\(w.sender)"] != nil), "provider_answered": .from(w.text.keywordHandled)]))
+                           "matched": .bool(stored.customerId != nil), "provider_answered": .from(w.text.keywordHandled)]))
             }
             try await journal.appendAll(entries)
             for w in work {
-                let matched = customers["\(w.item.venue.id):\(w.sender)"]
-                guard let id = inserted[w.text.provider + "\u{0}" + w.text.providerMessageId] else {
-                    receipts[w.index] = InboundReceipt(messageId: 0, duplicate: true, customerId: matched?.0.id, keyword: Keyword.of(w.text.body), replies: [])
+                let keyword = Keyword.of(w.text.body)
+                guard let stored = inserted[w.text.provider + "\u{0}" + w.text.providerMessageId] else {
+                    receipts[w.index] = InboundReceipt(messageId: 0, duplicate: true, customerId: nil, keyword: keyword, replies: [])
                     continue
                 }
-                let keyword = Keyword.of(w.text.body)
-                let replies = keyword == nil ? [] : try await Self.act(
-                    db, journal: journal, item: w.item, text: w.text, sender: w.sender, id: id, keyword: keyword, customer: matched, now: now)
-                receipts[w.index] = InboundReceipt(messageId: id, duplicate: false, customerId: matched?.0.id, keyword: keyword, replies: replies)
+                var replies: [String] = []
+                if keyword != nil {
+                    // About one text in a hundred: its customer and consent are read here.
+                    let matched = try await stored.customerId.asyncMap { id in try await Self.customer(db, id: id) } ?? nil
+                    replies = try await Self.act(
+                        db, journal: journal, item: w.item, text: w.text, sender: w.sender, id: stored.id, keyword: keyword, customer: matched, now: now)
+                }
+                receipts[w.index] = InboundReceipt(messageId: stored.id, duplicate: false, customerId: stored.customerId, keyword: keyword, replies: replies)
             }
             // A text repeated within the batch is answered like a redelivery.
             return receipts.enumerated().map { index, receipt in
                 receipt ?? InboundReceipt(messageId: 0, duplicate: true, customerId: nil, keyword: Keyword.of(items[index].text.body), replies: [])
             }
         }
+    }
+
+    static func customer(_ db: any SQLDatabase, id: Int64) async throws -> (Customer, ConsentState)? {
+        guard let row = try await db.raw("""
+            SELECT \(unsafeRaw: Customers.columns), sms_transactional, sms_marketing FROM customers WHERE id = \(bind: id)
+            """).first()
+        else { return nil }
+        return (try Customers.decode(row), ConsentState(
+            transactional: try row.decode(column: "sms_transactional", as: Bool.self),
+            marketing: try row.decode(column: "sms_marketing", as: Bool.self)))
     }
 
     /// Acts on a keyword: consent, pending texts, and the acknowledgement (returned when it goes
@@ -247,5 +255,13 @@ public struct Inbound: Sendable {
         whole.providerMessageId = pieces[1]!.id
         whole.body = (1...part.total).map { pieces[$0]!.body }.joined()
         return whole
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }
