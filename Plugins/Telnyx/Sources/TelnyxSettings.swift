@@ -12,19 +12,16 @@ struct TelnyxSettings: Sendable {
 
     static let defaultBaseURL = "https://api.telnyx.com"
 
-    static func read(_ s: ProviderSettings) -> Result<TelnyxSettings, TelnyxProblem> {
+    static func read(_ s: ProviderSettings) -> Result<TelnyxSettings, SettingsProblem> {
         let problems = problems(s)
-        if !problems.isEmpty {
-            return .failure(TelnyxProblem(description: problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")))
-        }
-        let base = s["api_base_url"] ?? defaultBaseURL
+        if !problems.isEmpty { return .failure(SettingsProblem(problems)) }
         return .success(TelnyxSettings(
             apiKey: s["api_key"]!, publicKey: s["public_key"], from: s["from"], messagingProfileId: s["messaging_profile_id"],
-            apiBaseURL: base.hasSuffix("/") ? String(base.dropLast()) : base))
+            apiBaseURL: s.apiBaseURL(default: defaultBaseURL)))
     }
 
     static func problems(_ s: ProviderSettings) -> [String: String] {
-        var problems: [String: String] = [:]
+        var problems = s.urlProblems()
         if (s["api_key"] ?? "").isEmpty { problems["api_key"] = "is required" }
         if s["from"] == nil && s["messaging_profile_id"] == nil { problems["from"] = "is required (or messaging_profile_id)" }
         if let from = s["from"], !(from.hasPrefix("+") && from.dropFirst().allSatisfy(\.isNumber) && (8...16).contains(from.count)) {
@@ -33,14 +30,6 @@ struct TelnyxSettings: Sendable {
         if let key = s["public_key"], Data(base64Encoded: key)?.count != 32 {
             problems["public_key"] = "must be the base64 Ed25519 public key (32 bytes) from the Telnyx portal"
         }
-        for key in ["api_base_url", "public_url"] {
-            if let url = s[key], !(url.hasPrefix("https://") || url.hasPrefix("http://")) { problems[key] = "must be an http(s) URL" }
-        }
         return problems
     }
-}
-
-/// Unusable Telnyx settings, as one sentence.
-struct TelnyxProblem: Error, CustomStringConvertible {
-    let description: String
 }

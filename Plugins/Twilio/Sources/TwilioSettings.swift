@@ -14,18 +14,14 @@ struct TwilioSettings: Sendable {
     /// The settings, or one sentence naming what is wrong with them.
     static func read(_ s: ProviderSettings) -> Result<TwilioSettings, SettingsProblem> {
         let problems = problems(s)
-        if !problems.isEmpty {
-            return .failure(SettingsProblem(description: problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                .joined(separator: "; ")))
-        }
-        let base = (s["api_base_url"] ?? defaultBaseURL)
+        if !problems.isEmpty { return .failure(SettingsProblem(problems)) }
         return .success(TwilioSettings(
             accountSid: s["account_sid"]!, authToken: s["auth_token"]!, from: s["from"], messagingServiceSid: s["messaging_service_sid"],
-            apiBaseURL: base.hasSuffix("/") ? String(base.dropLast()) : base))
+            apiBaseURL: s.apiBaseURL(default: defaultBaseURL)))
     }
 
     static func problems(_ s: ProviderSettings) -> [String: String] {
-        var problems: [String: String] = [:]
+        var problems = s.urlProblems()
         if let sid = s["account_sid"] {
             if !(sid.hasPrefix("AC") && sid.count == 34 && sid.dropFirst(2).allSatisfy(\.isHexDigit)) {
                 problems["account_sid"] = "must be AC followed by 32 hex digits"
@@ -40,14 +36,6 @@ struct TwilioSettings: Sendable {
         if let service = s["messaging_service_sid"], !(service.hasPrefix("MG") && service.count == 34) {
             problems["messaging_service_sid"] = "must be MG followed by 32 hex digits"
         }
-        for key in ["api_base_url", "public_url"] {
-            if let url = s[key], !(url.hasPrefix("https://") || url.hasPrefix("http://")) { problems[key] = "must be an http(s) URL" }
-        }
         return problems
     }
-}
-
-/// Unusable Twilio settings, as one sentence.
-struct SettingsProblem: Error, CustomStringConvertible {
-    let description: String
 }

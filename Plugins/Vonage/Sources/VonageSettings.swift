@@ -13,20 +13,17 @@ struct VonageSettings: Sendable {
 
     static let defaultBaseURL = "https://rest.nexmo.com"
 
-    static func read(_ s: ProviderSettings) -> Result<VonageSettings, VonageProblem> {
+    static func read(_ s: ProviderSettings) -> Result<VonageSettings, SettingsProblem> {
         let problems = problems(s)
-        if !problems.isEmpty {
-            return .failure(VonageProblem(description: problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")))
-        }
-        let base = s["api_base_url"] ?? defaultBaseURL
+        if !problems.isEmpty { return .failure(SettingsProblem(problems)) }
         return .success(VonageSettings(
             apiKey: s["api_key"]!, apiSecret: s["api_secret"], signatureSecret: s["signature_secret"],
             signatureMethod: s["signature_method"].flatMap(VonageSignature.Method.init(rawValue:)) ?? .md5hash, from: s["from"]!,
-            apiBaseURL: base.hasSuffix("/") ? String(base.dropLast()) : base))
+            apiBaseURL: s.apiBaseURL(default: defaultBaseURL)))
     }
 
     static func problems(_ s: ProviderSettings) -> [String: String] {
-        var problems: [String: String] = [:]
+        var problems = s.urlProblems()
         if (s["api_key"] ?? "").isEmpty { problems["api_key"] = "is required" }
         if s["api_secret"] == nil && s["signature_secret"] == nil { problems["api_secret"] = "is required (or signature_secret)" }
         if let method = s["signature_method"], VonageSignature.Method(rawValue: method) == nil {
@@ -41,17 +38,9 @@ struct VonageSettings: Sendable {
         } else {
             problems["from"] = "is required"
         }
-        for key in ["api_base_url", "public_url"] {
-            if let url = s[key], !(url.hasPrefix("https://") || url.hasPrefix("http://")) { problems[key] = "must be an http(s) URL" }
-        }
         return problems
     }
 
     /// Vonage writes numbers without the plus: "447700900900".
     static func bare(_ number: String) -> String { number.hasPrefix("+") ? String(number.dropFirst()) : number }
-}
-
-/// Unusable Vonage settings, as one sentence.
-struct VonageProblem: Error, CustomStringConvertible {
-    let description: String
 }
