@@ -13,16 +13,12 @@ public final class InboundQueue: Sendable {
     let logger: Logger
     /// Most texts in one transaction.
     let batchLimit: Int
-    /// Batches in flight at once. One measured best on SQLite (more writers make smaller batches);
-    /// PostgreSQL, with a connection per writer, can take more.
-    let writers: Int
-    private let state = Mutex<(waiting: [Waiting], writing: Int)>(([], 0))
+    private let state = Mutex<(waiting: [Waiting], writing: Bool)>(([], false))
 
-    public init(store: Store, logger: Logger, batchLimit: Int = 256, writers: Int = 1) {
+    public init(store: Store, logger: Logger, batchLimit: Int = 256) {
         self.inbound = store.inbound
         self.logger = logger
         self.batchLimit = batchLimit
-        self.writers = max(1, writers)
     }
 
     /// Receives one text with whichever others are waiting; throws if its batch could not be written.
@@ -30,8 +26,8 @@ public final class InboundQueue: Sendable {
         try await withCheckedThrowingContinuation { reply in
             let start = state.withLock { s -> Bool in
                 s.waiting.append((item, reply))
-                guard s.writing < writers else { return false }
-                s.writing += 1
+                guard !s.writing else { return false }
+                s.writing = true
                 return true
             }
             if start { Task { await self.write() } }
@@ -43,7 +39,7 @@ public final class InboundQueue: Sendable {
             let batch = state.withLock { s -> [Waiting] in
                 let batch = Array(s.waiting.prefix(batchLimit))
                 s.waiting.removeFirst(batch.count)
-                if batch.isEmpty { s.writing -= 1 }
+                if batch.isEmpty { s.writing = false }
                 return batch
             }
             if batch.isEmpty { return }

@@ -21,12 +21,8 @@ enum TwilioSignature {
         return Data(mac).base64EncodedString()
     }
 
-    /// Whether `signature` is Twilio's for a request to `url` with `body`.
-    static func isValid(url: String, body: [UInt8], isJSON: Bool, signature: String, token: String) -> Bool {
-        isValid(url: url, body: body, form: isJSON ? nil : FormBody.decode(body), signature: signature, token: token)
-    }
-
-    /// The same, with a form body already decoded (`form`), or nil for a JSON body.
+    /// Whether `signature` is Twilio's for a request to `url` with `body`: `form` is the body
+    /// decoded, or nil for a JSON body (signed through `bodySHA256`).
     static func isValid(url: String, body: [UInt8], form: [(String, String)]?, signature: String, token: String) -> Bool {
         var params: [(String, String)] = []
         var bodyHashOK = true

@@ -76,14 +76,6 @@ public struct InboundReceipt: Sendable, Equatable {
 public struct Inbound: Sendable {
     let store: Store
 
-    /// Receives one text in its own transaction (see `receiveAll`).
-    public func receive(
-        _ text: InboundText, part: InboundPart? = nil, venue: Venue, inlineReplies: Bool,
-        render: @escaping @Sendable (MessageKind, Customer?) -> String?
-    ) async throws -> InboundReceipt {
-        try await receiveAll([InboundItem(text: text, part: part, venue: venue, inlineReplies: inlineReplies, render: render)])[0]
-    }
-
     /// Receives many texts in one transaction and a handful of statements (one customer lookup, one
     /// insert of the texts, one of their journal entries; keywords, about one text in a hundred, are
     /// acted on one by one), returning a receipt for each, in order. All or nothing.
@@ -155,7 +147,8 @@ public struct Inbound: Sendable {
                 var replies: [String] = []
                 if keyword != nil {
                     // About one text in a hundred: its customer and consent are read here.
-                    let matched = try await stored.customerId.asyncMap { id in try await Self.customer(db, id: id) } ?? nil
+                    var matched: (Customer, ConsentState)?
+                    if let customerId = stored.customerId { matched = try await Self.customer(db, id: customerId) }
                     replies = try await Self.act(
                         db, journal: journal, item: w.item, text: w.text, sender: w.sender, id: stored.id, keyword: keyword, customer: matched, now: now)
                 }
@@ -255,13 +248,5 @@ public struct Inbound: Sendable {
         whole.providerMessageId = pieces[1]!.id
         whole.body = (1...part.total).map { pieces[$0]!.body }.joined()
         return whole
-    }
-}
-
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
