@@ -158,14 +158,14 @@ let package = Package(
         ),
         .testTarget(
             name: "TelnyxTests",
-            dependencies: ["Telnyx", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Telnyx", "LoopbackServer", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Plugins/Telnyx/Tests",
             resources: [.copy("Vectors")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "VonageTests",
-            dependencies: ["Vonage", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Vonage", "LoopbackServer", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Plugins/Vonage/Tests",
             resources: [.copy("Vectors")],
             swiftSettings: strict
@@ -180,7 +180,7 @@ let package = Package(
         // A real HTTP server on loopback speaking Twilio's Messages API, failing on demand.
         .target(
             name: "FakeTwilio",
-            dependencies: ["CrierPluginKit", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["CrierPluginKit", "LoopbackServer", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/FakeTwilio",
             swiftSettings: strict
         ),
@@ -195,6 +195,16 @@ let package = Package(
                 "FakeTwilio",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        // A real HTTP server on loopback for the stand-in provider APIs.
+        .target(
+            name: "LoopbackServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/LoopbackServer",
             swiftSettings: strict
         ),
         // Shared test scaffolding: a fresh database per test on each engine.

@@ -1,7 +1,7 @@
 import CrierPluginKit
 import Foundation
 import Hummingbird
-import ServiceLifecycle
+import LoopbackServer
 import Synchronization
 
 /// A stand-in for Twilio's Messages API on loopback, for tests: it checks Basic auth, records every
@@ -47,20 +47,7 @@ public final class FakeTwilio: Sendable {
         router.post("2010-04-01/Accounts/:sid/Messages.json") { request, context in
             try await self.answer(request, sid: context.parameters.get("sid") ?? "")
         }
-        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
-        let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask { try await group.run(); return nil }
-            var ports = portStream.makeAsyncIterator()
-            guard let port = await ports.next() else { throw CancellationError() }
-            let result = try await body("http://127.0.0.1:\(port)")
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        }
+        return try await withLoopbackServer(router, body)
     }
 
     private func answer(_ request: Request, sid: String) async throws -> Response {

@@ -3,7 +3,7 @@ import CrierPluginKit
 import Foundation
 import Hummingbird
 import NIOCore
-import ServiceLifecycle
+import LoopbackServer
 import Synchronization
 import Testing
 
@@ -92,24 +92,15 @@ struct TelnyxTests {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: #"{"data":{"id":"40317159-aaaa","parts":1}}"#)))
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next()!
+        try await withLoopbackServer(router) { base in
             let outcome = await TelnyxProvider(timeout: .seconds(20)).send(
                 OutboundSMS(messageId: 7, to: "+447700900123", from: nil, body: "Hi", statusCallbackURL: "https://crier.example/webhooks/telnyx/status?message_id=7"),
-                settings: ProviderSettings(["api_key": "KEY0123", "from": "+447700900900", "api_base_url": "http://127.0.0.1:\(port)"]))
+                settings: ProviderSettings(["api_key": "KEY0123", "from": "+447700900900", "api_base_url": base]))
             #expect(outcome == .accepted(providerMessageId: "40317159-aaaa", segments: 1))
             let (auth, body) = seen.withLock { $0 }
             #expect(auth == "Bearer KEY0123")
             #expect(body == ["from": "+447700900900", "to": "+447700900123", "text": "Hi",
                              "webhook_url": "https://crier.example/webhooks/telnyx/status?message_id=7"])
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
     }
 

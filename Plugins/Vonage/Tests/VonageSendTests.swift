@@ -2,7 +2,7 @@ import CrierPluginKit
 import Foundation
 import Hummingbird
 import NIOCore
-import ServiceLifecycle
+import LoopbackServer
 import Synchronization
 import Testing
 
@@ -24,18 +24,7 @@ struct VonageSendTests {
                 self.forms.withLock { $0.append(Dictionary(FormBody.decode(bytes.readableBytesView), uniquingKeysWith: { a, _ in a })) }
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: self.answer)))
             }
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                  onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-            let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                var iterator = ports.makeAsyncIterator()
-                let port = await iterator.next()!
-                try await body("http://127.0.0.1:\(port)")
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
+            try await withLoopbackServer(router, body)
         }
     }
 
