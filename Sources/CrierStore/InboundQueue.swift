@@ -10,6 +10,7 @@ public final class InboundQueue: Sendable {
     typealias Waiting = (item: InboundItem, reply: CheckedContinuation<InboundReceipt, any Error>)
 
     let inbound: Inbound
+    let executor: (any TaskExecutor)?
     let logger: Logger
     /// Most texts in one transaction.
     let batchLimit: Int
@@ -17,6 +18,7 @@ public final class InboundQueue: Sendable {
 
     public init(store: Store, logger: Logger, batchLimit: Int = 256) {
         self.inbound = store.inbound
+        self.executor = store.engine.writeExecutor
         self.logger = logger
         self.batchLimit = batchLimit
     }
@@ -30,7 +32,7 @@ public final class InboundQueue: Sendable {
                 s.writing = true
                 return true
             }
-            if start { Task { await self.write() } }
+            if start { Task(executorPreference: executor) { await self.write() } }
         }
     }
 

@@ -65,8 +65,8 @@ struct WebhookBench: AsyncParsableCommand {
                 let before = try await Self.inboundCount(store)
                 // Progress on stderr, so a profiler can attach for the load alone.
                 FileHandle.standardError.write(Data("serving on \(port), starting wrk (pid \(getpid()))\n".utf8))
-                let output = try Self.wrk(wrk, ["-t\(width)", "-c\(conns)", "-d\(duration)s", "--latency", "-s", script.path,
-                                                "http://127.0.0.1:\(port)/webhooks/twilio/inbound"])
+                let output = try await Self.wrk(wrk, ["-t\(width)", "-c\(conns)", "-d\(duration)s", "--latency", "-s", script.path,
+                                                "http://127.0.0.1:\(port)/webhooks/twilio/inbound"], output: dir.appendingPathComponent("wrk.txt"))
                 let stored = try await Self.inboundCount(store) - before
                 Self.report(output, stored: stored, prepared: count)
                 tasks.cancelAll()
@@ -129,16 +129,21 @@ struct WebhookBench: AsyncParsableCommand {
         """
     }
 
-    static func wrk(_ path: String, _ args: [String]) throws -> String {
+    /// Runs wrk and waits without holding a thread: the server under test shares the process,
+    /// and a blocked cooperative thread would be half of this machine's Swift concurrency.
+    static func wrk(_ path: String, _ args: [String], output: URL) async throws -> String {
+        guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw ValidationError("cannot write \(output.path)") }
+        let handle = try FileHandle(forWritingTo: output)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = args
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        process.standardOutput = handle
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in done.resume() }
+            do { try process.run() } catch { done.resume(throwing: error) }
+        }
+        try handle.close()
+        return try String(contentsOf: output, encoding: .utf8)
     }
 
     static func inboundCount(_ store: Store) async throws -> Int {

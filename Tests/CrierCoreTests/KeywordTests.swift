@@ -6,7 +6,7 @@ struct KeywordTests {
     @Test(arguments: [
         "STOP", "stop", " Stop ", "STOP.", "stop!", "Stop!!", "STOPALL", "stop all", "Stop All!", "UNSUBSCRIBE", "unsubscribe.",
         "CANCEL", "cancel", "END", "end", "QUIT", "quit", "REVOKE", "OPTOUT", "opt out", "Opt Out",
-        "OPT OUT?", "\tstop\n", "S T O P",
+        "OPT OUT?", "\tstop\n", "S T O P", "STOP" + String(repeating: "!", count: 40), "stop " + String(repeating: " ", count: 30),
     ])
     func optOuts(body: String) { #expect(Keyword.of(body) == .optOut, "\(body)") }
 
@@ -19,7 +19,7 @@ struct KeywordTests {
     @Test(arguments: [
         "Cancel my table", "please stop", "STOP texting me", "stopped", "yes please", "Yes, 4 of us", "help me", "", "   ", "?",
         "STOP STOP", "can't come", "ST0P", "stop-all", "Yes we'll be there", "END OF MESSAGE",
-        String(repeating: "stop ", count: 20),
+        String(repeating: "stop ", count: 20), "STOP" + String(repeating: "x", count: 30),
     ])
     func ordinaryReplies(body: String) { #expect(Keyword.of(body) == nil, "\(body)") }
 

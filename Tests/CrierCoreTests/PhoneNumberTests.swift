@@ -15,6 +15,11 @@ struct PhoneNumberTests {
         ("087 123 4567", "IE", "+353871234567"),
         ("0412 345 678", "AU", "+61412345678"),
         ("06 12 34 56 78", "FR", "+33612345678"),
+        // Plain E.164 (the quick path providers' numbers take) reads like any other spelling.
+        ("+447700900123", "GB", "+447700900123"),
+        ("+447700900123", "US", "+447700900123"),
+        ("+4407700900123", "GB", "+447700900123"),
+        ("+14155552671", "FR", "+14155552671"),
     ])
     func normalises(input: String, region: String, expected: String) throws {
         #expect(try PhoneNumber.parse(input, defaultRegion: region).e164 == expected)
@@ -30,6 +35,10 @@ struct PhoneNumberTests {
         ("(800) 555-0199", "US", .notMobile("a toll-free number")),
         ("+81 90 1234 5678", "GB", .unsupportedCountry("819")),
         ("07700 900123", "XX", .unsupportedRegion("XX")),
+        ("+447700900123", "XX", .unsupportedRegion("XX")),
+        ("+442079460018", "GB", .notMobile("a landline")),
+        ("+81901234567", "GB", .unsupportedCountry("819")),
+        ("+1", "GB", .tooShort),
     ])
     func refusesWithAReason(input: String, region: String, expected: PhoneNumberError) {
         #expect(throws: expected) { try PhoneNumber.parse(input, defaultRegion: region) }

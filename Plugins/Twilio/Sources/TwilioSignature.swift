@@ -9,13 +9,16 @@ import Foundation
 /// default port, because Twilio signs either form.
 enum TwilioSignature {
     static func compute(url: String, params: [(String, String)], token: String) -> String {
+        // Code-point order (as Twilio's libraries sort), which is UTF-8 byte order, not Swift's `<`;
+        // a name sent twice with the same value counts once.
+        var pairs = params.map { (name: Array($0.0.utf8), value: Array($0.1.utf8)) }
+        pairs.sort { $0.name == $1.name ? $0.value.lexicographicallyPrecedes($1.value) : $0.name.lexicographicallyPrecedes($1.name) }
         var text = Array(url.utf8)
-        var byName: [String: Set<String>] = [:]
-        for (name, value) in params { byName[name, default: []].insert(value) }
-        // Code-point order (as Twilio's libraries sort), which is UTF-8 byte order, not Swift's `<`.
-        let before = { (a: String, b: String) in a.utf8.lexicographicallyPrecedes(b.utf8) }
-        for name in byName.keys.sorted(by: before) {
-            for value in byName[name]!.sorted(by: before) { text += Array(name.utf8) + Array(value.utf8) }
+        text.reserveCapacity(text.count + pairs.reduce(0) { $0 + $1.name.count + $1.value.count })
+        for (index, pair) in pairs.enumerated() {
+            if index > 0, pairs[index - 1].name == pair.name, pairs[index - 1].value == pair.value { continue }
+            text += pair.name
+            text += pair.value
         }
         let mac = HMAC<Insecure.SHA1>.authenticationCode(for: text, using: SymmetricKey(data: Array(token.utf8)))
         return Data(mac).base64EncodedString()
@@ -35,10 +38,8 @@ enum TwilioSignature {
             bodyHashOK = constantTimeEqual(computed, hash)
         }
         // The URL as given first; the other port form only if that fails (which form matched is no secret).
-        let forms = urlForms(url)
-        let first = forms.firstIndex(of: url) ?? 0
-        for candidate in [forms[first]] + forms.enumerated().filter({ $0.offset != first }).map(\.element)
-        where constantTimeEqual(compute(url: candidate, params: params, token: token), signature) {
+        if constantTimeEqual(compute(url: url, params: params, token: token), signature) { return bodyHashOK }
+        for other in urlForms(url) where other != url && constantTimeEqual(compute(url: other, params: params, token: token), signature) {
             return bodyHashOK
         }
         return false

@@ -18,7 +18,7 @@ public enum Keyword: String, Sendable, Equatable, CaseIterable {
         var text = Substring(body)
         while let last = text.last, last.isWhitespace || (last.isPunctuation && last != "'") { text.removeLast() }
         // A long message can't be a keyword; don't fold a whole essay to find out.
-        guard text.count <= 24 else { return nil }
+        guard text.dropFirst(24).isEmpty else { return nil }
         let folded = String(text.filter { !$0.isWhitespace }).uppercased()
         return words[folded]
     }

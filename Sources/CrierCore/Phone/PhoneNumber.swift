@@ -13,6 +13,13 @@ public struct PhoneNumber: Sendable, Hashable, Codable, CustomStringConvertible 
     /// `011 44 ...` from North America) and punctuated forms (`(415) 555-2671`); a stray
     /// trunk prefix after the country code (`+44 (0)7700 ...`) is forgiven, as people write it.
     public static func parse(_ text: String, defaultRegion: String) throws(PhoneNumberError) -> PhoneNumber {
+        // The usual case, E.164 as providers send it, without the cleaning below (it costs more
+        // than the rest of an inbound text's handling).
+        let bytes = text.utf8
+        if bytes.count > 1, bytes.first == UInt8(ascii: "+"), bytes.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            guard NumberingPlans.plan(region: defaultRegion) != nil else { throw .unsupportedRegion(defaultRegion) }
+            return try international(String(text.dropFirst())).get()
+        }
         var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         // "++44..." is a common slip; libphonenumber forgives it too.
         while trimmed.hasPrefix("++") { trimmed.removeFirst() }

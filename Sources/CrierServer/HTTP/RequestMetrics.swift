@@ -1,11 +1,20 @@
 import Hummingbird
 import Prometheus
+import Synchronization
 
 /// Counts requests and records their durations per route template into the server's own
 /// Prometheus registry (no process-global metrics system, so tests can run many servers).
 struct RequestMetrics: RouterMiddleware {
     typealias Context = CrierRequestContext
     let registry: PrometheusCollectorRegistry
+    /// Each route's counter and histogram, looked up once: the registry builds and hashes every
+    /// label and takes its lock on each lookup, which cost a fifth of a small request's time.
+    private let series: Series
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        series = Series(registry: registry)
+    }
 
     static let buckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                                       .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
@@ -15,17 +24,9 @@ struct RequestMetrics: RouterMiddleware {
         let start = ContinuousClock.now
         var status = 500
         defer {
-            let route = context.endpointPath ?? "unmatched"
-            let labels = [("method", request.method.rawValue), ("route", route), ("status", String(status))]
-            registry.makeCounter(
-                descriptor: .init(namespace: "crier", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
-                labels: labels
-            ).increment()
-            registry.makeDurationHistogram(
-                descriptor: .init(namespace: "crier", metricName: "http_request_duration", unitName: "seconds",
-                                  helpText: "Time to answer HTTP requests"),
-                labels: [("method", request.method.rawValue), ("route", route)], buckets: Self.buckets
-            ).record(ContinuousClock.now - start)
+            let (requests, durations) = series.for(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status)
+            requests.increment()
+            durations.record(ContinuousClock.now - start)
         }
         do {
             let response = try await next(request, context)
@@ -34,6 +35,35 @@ struct RequestMetrics: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             status = error.status.code
             throw error
+        }
+    }
+
+    /// The metrics of each method, route and status seen so far.
+    final class Series: Sendable {
+        struct Key: Hashable {
+            var method: String
+            var route: String
+            var status: Int
+        }
+
+        let registry: PrometheusCollectorRegistry
+        private let known = Mutex<[Key: (Counter, DurationHistogram)]>([:])
+
+        init(registry: PrometheusCollectorRegistry) { self.registry = registry }
+
+        func `for`(method: String, route: String, status: Int) -> (Counter, DurationHistogram) {
+            let key = Key(method: method, route: route, status: status)
+            if let found = known.withLock({ $0[key] }) { return found }
+            let made = (
+                registry.makeCounter(
+                    descriptor: .init(namespace: "crier", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
+                    labels: [("method", method), ("route", route), ("status", String(status))]),
+                registry.makeDurationHistogram(
+                    descriptor: .init(namespace: "crier", metricName: "http_request_duration", unitName: "seconds",
+                                      helpText: "Time to answer HTTP requests"),
+                    labels: [("method", method), ("route", route)], buckets: RequestMetrics.buckets))
+            known.withLock { $0[key] = made }
+            return made
         }
     }
 }

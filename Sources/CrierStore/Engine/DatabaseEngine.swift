@@ -17,6 +17,12 @@ public protocol DatabaseEngine: Sendable {
     func shutdown() async
     /// True when `error` is a unique-index violation (a concurrent duplicate insert).
     func isUniqueViolation(_ error: any Error) -> Bool
+    /// Where work that feeds the writer should run, if the engine has a writer thread of its own.
+    var writeExecutor: (any TaskExecutor)? { get }
+}
+
+extension DatabaseEngine {
+    public var writeExecutor: (any TaskExecutor)? { nil }
 }
 
 /// The SQL engines Crier supports.

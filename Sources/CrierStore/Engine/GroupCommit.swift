@@ -23,11 +23,14 @@ final class GroupCommit: Sendable {
     private let state = Mutex(State())
     private let database: @Sendable () -> any SQLDatabase
     private let logger: Logger
+    /// Where batches run (nil: the shared pool).
+    private let executor: (any TaskExecutor)?
     /// Most transactions in one batch: bounds how long the first waiter waits.
     let maxBatch: Int
 
-    init(maxBatch: Int = 256, logger: Logger, database: @escaping @Sendable () -> any SQLDatabase) {
+    init(maxBatch: Int = 256, logger: Logger, executor: (any TaskExecutor)? = nil, database: @escaping @Sendable () -> any SQLDatabase) {
         self.maxBatch = maxBatch
+        self.executor = executor
         self.logger = logger
         self.database = database
     }
@@ -56,7 +59,7 @@ final class GroupCommit: Sendable {
                 s.draining = true
                 return true
             }
-            if startDrain { Task { await drain() } }
+            if startDrain { Task(executorPreference: executor) { await self.drain() } }
         }
     }
 

@@ -5,40 +5,50 @@ import SQLiteKit
 import SQLiteNIO
 import Synchronization
 
-/// The embedded engine: one file in WAL mode, one writer connection that commits queued
-/// transactions in batches (`GroupCommit`: `BEGIN IMMEDIATE`, a savepoint per transaction, one
-/// fsync per batch), and a few reader connections that see committed data while it writes.
+/// The embedded engine: one file in WAL mode, one writer connection on a thread of its own that
+/// commits queued transactions in batches (`GroupCommit`: `BEGIN IMMEDIATE`, a savepoint per
+/// transaction, one fsync per batch), and a few reader connections that see committed data while
+/// it writes.
 public final class SQLiteEngine: DatabaseEngine {
     public let kind = EngineKind.sqlite
-    private let writer: SQLiteConnection
+    private let writer: SQLiteWriter
     private let readers: [SQLiteConnection]
     private let writes: GroupCommit
+    private let executor: WriterExecutor
     private let nextReader = Atomic<Int>(0)
     private let logger: Logger
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
+    /// FULL: an acknowledged booking or opt-out survives a power cut, not only a crash.
+    static let pragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"]
+
+    private init(writer: SQLiteWriter, executor: WriterExecutor, readers: [SQLiteConnection], logger: Logger) {
         self.writer = writer
+        self.executor = executor
         self.readers = readers
         self.logger = logger
-        writes = GroupCommit(logger: logger) { writer.sql() }
+        let database = SQLiteWriterDatabase(writer: writer, logger: logger, eventLoop: executor.loop)
+        writes = GroupCommit(logger: logger, executor: executor) { database }
     }
 
     /// Opens (creating if needed) the database file at `path`.
     public static func open(path: String, readers: Int = 4, logger: Logger) async throws -> SQLiteEngine {
-        func connect() async throws -> SQLiteConnection {
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger).get()
-            let db = connection.sql()
-            // FULL: an acknowledged booking or opt-out survives a power cut, not only a crash.
-            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
-                try await db.raw(SQLQueryString(pragma)).run()
-            }
-            return connection
-        }
-        let writer = try await connect()
-        try await writer.sql().raw("PRAGMA journal_mode = WAL").run()
+        let writer = try SQLiteWriter(path: path)
+        let executor = WriterExecutor()
         var pool: [SQLiteConnection] = []
-        for _ in 0..<max(1, readers) { pool.append(try await connect()) }
-        return SQLiteEngine(writer: writer, readers: pool, logger: logger)
+        do {
+            for pragma in pragmas + ["PRAGMA journal_mode = WAL"] { try writer.run(pragma, []) { _ in } }
+            for _ in 0..<max(1, readers) {
+                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger).get()
+                pool.append(connection)
+                for pragma in pragmas { try await connection.sql().raw(SQLQueryString(pragma)).run() }
+            }
+            return SQLiteEngine(writer: writer, executor: executor, readers: pool, logger: logger)
+        } catch {
+            for connection in pool { try? await connection.close().get() }
+            writer.close()
+            await executor.shutdown()
+            throw error
+        }
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -50,16 +60,21 @@ public final class SQLiteEngine: DatabaseEngine {
         try await writes.transaction(body)
     }
 
+    public var writeExecutor: (any TaskExecutor)? { executor }
+
     public func run() async {
         // Nothing to keep alive; wait for cancellation like any other service would.
         while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
     }
 
     public func shutdown() async {
-        for connection in readers + [writer] { try? await connection.close().get() }
+        for connection in readers { try? await connection.close().get() }
+        writer.close()
+        await executor.shutdown()
     }
 
     public func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? SQLiteFailure { return error.isUniqueViolation }
         guard let error = error as? SQLiteError else { return false }
         return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed
             || (error.reason == .constraint && error.message.contains("UNIQUE"))

@@ -83,7 +83,7 @@ public struct Inbound: Sendable {
         guard !items.isEmpty else { return [] }
         let now = store.clock.now()
         return try await store.engine.transaction { db in
-            var work: [(index: Int, item: InboundItem, text: InboundText, sender: String)] = []
+            var work: [(index: Int, item: InboundItem, text: InboundText, sender: String, keyword: Keyword?)] = []
             var receipts = [InboundReceipt?](repeating: nil, count: items.count)
             var seen = Set<String>()
             for (index, item) in items.enumerated() {
@@ -98,13 +98,21 @@ public struct Inbound: Sendable {
                 }
                 // The same text twice in one batch: the second is a duplicate delivery.
                 guard seen.insert(text.provider + "\u{0}" + text.providerMessageId).inserted else { continue }
-                work.append((index, item, text, sender))
+                work.append((index, item, text, sender, Keyword.of(text.body)))
             }
             // One statement stores every text, matching each sender to a customer as it goes.
             var inserted: [String: (id: Int64, customerId: Int64?)] = [:]
             if !work.isEmpty {
-                let rows: [SQLQueryString] = work.map { w in
+                let rows: [SQLQueryString] = work.enumerated().map { index, w in
                     let measure = SMSMeasurement(w.text.body)
+                    // The first row types the columns for PostgreSQL (its parameters are untyped);
+                    // the rest follow it, and SQLite parses a much shorter statement.
+                    if index > 0 {
+                        return """
+                            (\(bind: w.item.venue.id), \(bind: w.text.to), \(bind: w.sender), \(bind: w.text.body), \(bind: measure.segments),
+                             \(bind: measure.encoding.rawValue), \(bind: w.text.provider), \(bind: w.text.providerMessageId))
+                            """
+                    }
                     return """
                         (CAST(\(bind: w.item.venue.id) AS BIGINT), CAST(\(bind: w.text.to) AS TEXT), CAST(\(bind: w.sender) AS TEXT),
                          CAST(\(bind: w.text.body) AS TEXT), CAST(\(bind: measure.segments) AS INTEGER), CAST(\(bind: measure.encoding.rawValue) AS TEXT),
@@ -134,12 +142,12 @@ public struct Inbound: Sendable {
                 entries.append(JournalWriter.Entry(
                     venueId: w.item.venue.id, customerId: stored.customerId, kind: JournalKind.messageReceived, subjectType: "message",
                     subjectId: stored.id,
-                    data: ["from": .string(w.sender), "keyword": .from(Keyword.of(w.text.body)?.rawValue),
+                    data: ["from": .string(w.sender), "keyword": .from(w.keyword?.rawValue),
                            "matched": .bool(stored.customerId != nil), "provider_answered": .from(w.text.keywordHandled)]))
             }
             try await journal.appendAll(entries)
             for w in work {
-                let keyword = Keyword.of(w.text.body)
+                let keyword = w.keyword
                 guard let stored = inserted[w.text.provider + "\u{0}" + w.text.providerMessageId] else {
                     receipts[w.index] = InboundReceipt(messageId: 0, duplicate: true, customerId: nil, keyword: keyword, replies: [])
                     continue

@@ -1,0 +1,26 @@
+import NIOCore
+import NIOPosix
+
+/// A thread of its own for SQLite's one writer: write batches run there, statements and all
+/// (`SQLiteWriter`). On the shared cooperative pool every step of a batch would queue behind the
+/// HTTP requests waiting for that same batch, so under load the writer, which every request
+/// waits on, would be the slowest task in the process.
+final class WriterExecutor: TaskExecutor, @unchecked Sendable {
+    // @unchecked: both members are immutable and thread-safe NIO types.
+    let group: MultiThreadedEventLoopGroup
+    let loop: any EventLoop
+
+    init() {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        loop = group.next()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+
+    func shutdown() async {
+        try? await group.shutdownGracefully()
+    }
+}
