@@ -136,6 +136,7 @@ let package = Package(
                 "CrierStore",
                 "CrierServer",
                 "Twilio",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 "FakeTwilio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

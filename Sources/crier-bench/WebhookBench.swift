@@ -6,6 +6,7 @@ import CrierStore
 import Foundation
 import Logging
 import Prometheus
+import Hummingbird
 import Twilio
 
 /// Signed Twilio inbound webhooks against the real server on SQLite, driven by wrk on loopback.
@@ -17,6 +18,8 @@ struct WebhookBench: AsyncParsableCommand {
     @Option(help: "Seconds of load.") var seconds = 10
     @Option(help: "Distinct signed requests prepared (each MessageSid new; wrk wraps around if it sends more).") var requests = 200_000
     @Option(help: "Known customers the texts come from.") var customers = 1_000
+    @Flag(help: "Also load a bare Hummingbird route with the same requests (body read, empty TwiML; no checks, no database): this machine's ceiling.")
+    var bare = false
 
     static let token = "bench-token", number = "+447700900900", base = "http://bench.example"
 
@@ -33,7 +36,7 @@ struct WebhookBench: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try await Store.open(.sqlite(path: dir.appendingPathComponent("bench.sqlite").path), clock: SystemClock(), logger: logger)
-        let (count, people, conns, width, duration) = (requests, customers, connections, threads, seconds)
+        let (count, people, conns, width, duration, bare) = (requests, customers, connections, threads, seconds, bare)
         try await store.withRunning { store in
             try await store.migrate()
             let venue = try await store.venues.create(
@@ -65,12 +68,37 @@ struct WebhookBench: AsyncParsableCommand {
                 let before = try await Self.inboundCount(store)
                 // Progress on stderr, so a profiler can attach for the load alone.
                 FileHandle.standardError.write(Data("serving on \(port), starting wrk (pid \(getpid()))\n".utf8))
-                let output = try await Self.wrk(wrk, ["-t\(width)", "-c\(conns)", "-d\(duration)s", "--latency", "-s", script.path,
-                                                "http://127.0.0.1:\(port)/webhooks/twilio/inbound"], output: dir.appendingPathComponent("wrk.txt"))
+                let arguments = ["-t\(width)", "-c\(conns)", "-d\(duration)s", "--latency", "-s", script.path]
+                let output = try await Self.wrk(
+                    wrk, arguments + ["http://127.0.0.1:\(port)/webhooks/twilio/inbound"], output: dir.appendingPathComponent("wrk.txt"))
                 let stored = try await Self.inboundCount(store) - before
                 Self.report(output, stored: stored, prepared: count)
                 tasks.cancelAll()
             }
+            if bare { try await Self.bare(wrk, arguments: ["-t\(width)", "-c\(conns)", "-d\(duration)s", "--latency", "-s", script.path], dir: dir, logger: logger) }
+        }
+    }
+
+    /// The same load against a route that only reads the body and answers: what HTTP alone costs here.
+    static func bare(_ wrk: String, arguments: [String], dir: URL, logger: Logger) async throws {
+        let router = Router()
+        router.post("webhooks/twilio/inbound") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 64 * 1024)
+            return Response(status: .ok, headers: [.contentType: "text/xml"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"<?xml version="1.0" encoding="UTF-8"?><Response/>"#)))
+        }
+        let (ports, ready) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { ready.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await app.runService() }
+            var iterator = ports.makeAsyncIterator()
+            let port = await iterator.next()!
+            let output = try await Self.wrk(wrk, arguments + ["http://127.0.0.1:\(port)/webhooks/twilio/inbound"], output: dir.appendingPathComponent("bare.txt"))
+            print("bare Hummingbird route, same requests (no checks, no database):")
+            report(output, stored: nil, prepared: 0)
+            tasks.cancelAll()
         }
     }
 
@@ -153,7 +181,7 @@ struct WebhookBench: AsyncParsableCommand {
     }
 
     /// Prints wrk's figures that matter, and what the database holds afterwards.
-    static func report(_ output: String, stored: Int, prepared: Int) {
+    static func report(_ output: String, stored: Int?, prepared: Int) {
         func value(after label: String) -> String? {
             output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }
                 .map { $0.trimmingCharacters(in: .whitespaces).dropFirst(label.count).trimmingCharacters(in: .whitespaces) }
@@ -163,8 +191,8 @@ struct WebhookBench: AsyncParsableCommand {
         let total = output.split(separator: "\n").first { $0.contains("requests in") }.map { String($0).trimmingCharacters(in: .whitespaces) } ?? "?"
         let errors = output.split(separator: "\n").filter { $0.contains("Non-2xx") || $0.contains("Socket errors") }.joined(separator: "; ")
         print("requests/s   p50      p99      stored texts   (\(total))")
-        print(String(format: "%-12@ %-8@ %-8@ %d", rate as NSString, p50 as NSString, p99 as NSString, stored))
+        print(String(format: "%-12@ %-8@ %-8@ %@", rate as NSString, p50 as NSString, p99 as NSString, (stored.map(String.init) ?? "-") as NSString))
         if !errors.isEmpty { print("wrk: " + errors) }
-        if stored >= prepared { print("note: wrk sent more than the \(prepared) prepared requests; repeats were answered as duplicates") }
+        if let stored, stored >= prepared { print("note: wrk sent more than the \(prepared) prepared requests; repeats were answered as duplicates") }
     }
 }
