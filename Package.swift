@@ -64,8 +64,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The default SMS templates, as a resource bundle (Templates/sms/*.mustache).
-        .target(name: "CrierTemplates", path: "Templates", exclude: ["README.md"], resources: [.copy("sms")], swiftSettings: strict),
+        // The default SMS templates and the web form's pages, as a resource bundle (Templates/sms, Templates/web).
+        .target(name: "CrierTemplates", path: "Templates", exclude: ["README.md"], resources: [.copy("sms"), .copy("web")], swiftSettings: strict),
         .target(
             name: "CrierServer",
             dependencies: [

@@ -33,12 +33,16 @@ public struct ServerSettings: Sendable {
 public enum CrierServer {
     /// The router with every route and middleware; tests drive it through HummingbirdTesting.
     /// With `testClock`, `/api/v1/test-clock` exists and moves it; `dispatcher` sends what becomes due.
+    /// `bcryptCost` hashes staff passwords set in the web form (12; tests may lower it).
     public static func router(
-        store: Store, registry: PrometheusCollectorRegistry, dispatcher: Dispatcher? = nil, testClock: ManualClock? = nil
-    ) -> Router<CrierRequestContext> {
+        store: Store, registry: PrometheusCollectorRegistry, dispatcher: Dispatcher? = nil, testClock: ManualClock? = nil,
+        publicURL: String? = nil, bcryptCost: UInt8 = 12
+    ) throws -> Router<CrierRequestContext> {
         let router = Router(context: CrierRequestContext.self)
+        let pages = try WebPages()
         router.add(middleware: RequestMetrics(registry: registry))
         router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: WebErrorMiddleware(pages: pages))
         HealthRoutes(store: store, registry: registry).register(on: router)
         // The API's description needs no key: tools fetch it before they have one.
         router.get("api/v1/openapi.json") { _, _ in JSONResponse(OpenAPIDocument.value) }
@@ -61,6 +65,8 @@ public enum CrierServer {
             ).register(on: router)
         }
         if let testClock, let dispatcher { TestClockRoutes(clock: testClock, dispatcher: dispatcher).register(on: api) }
+        WebRoutes(store: store, pages: pages, onboarding: StaffOnboarding(store: store, cost: bcryptCost),
+                  publicURL: dispatcher?.publicURL ?? publicURL).register(on: router)
         return router
     }
 
@@ -69,9 +75,9 @@ public enum CrierServer {
     public static func application(
         store: Store, settings: ServerSettings, registry: PrometheusCollectorRegistry, dispatcher: Dispatcher,
         testClock: ManualClock?, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         Application(
-            router: router(store: store, registry: registry, dispatcher: dispatcher, testClock: testClock),
+            router: try router(store: store, registry: registry, dispatcher: dispatcher, testClock: testClock, publicURL: settings.publicURL),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "crier"),
             services: [ReminderService(dispatcher: dispatcher, interval: settings.pollInterval, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },

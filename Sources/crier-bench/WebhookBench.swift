@@ -56,7 +56,7 @@ struct WebhookBench: AsyncParsableCommand {
             try Self.lua(file: file.path, threads: width).write(to: script, atomically: true, encoding: .utf8)
             let dispatcher = try Dispatcher(store: store, providers: [TwilioProvider()], publicURL: Self.base, logger: logger)
             let (ports, ready) = AsyncStream.makeStream(of: Int.self)
-            let app = CrierServer.application(
+            let app = try CrierServer.application(
                 store: store, settings: ServerSettings(host: "127.0.0.1", port: 0, pollInterval: .seconds(3600)),
                 registry: PrometheusCollectorRegistry(), dispatcher: dispatcher, testClock: nil, logger: logger
             ) { ready.yield($0) }

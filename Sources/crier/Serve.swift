@@ -54,7 +54,7 @@ struct Serve: AsyncParsableCommand {
             let registry = PrometheusCollectorRegistry()
             let dispatcher = try Dispatcher(store: store, providers: providers, publicURL: settings.publicURL, logger: logger)
             if manualClock != nil { logger.warning("test clock on: time moves only through POST /api/v1/test-clock") }
-            let app = CrierServer.application(
+            let app = try CrierServer.application(
                 store: store, settings: settings, registry: registry, dispatcher: dispatcher, testClock: manualClock, logger: logger
             ) { port in
                 var base = settings

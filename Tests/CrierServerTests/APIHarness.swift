@@ -44,7 +44,7 @@ struct APIHarness: Sendable {
             let key = try await store.apiKeys.create(venueId: venue.id, name: "test", scope: .write).secret
             let otherKey = try await store.apiKeys.create(venueId: other.id, name: "test", scope: .write).secret
             let readOnly = try await store.apiKeys.create(venueId: venue.id, name: "reports", scope: .read).secret
-            let app = Application(router: CrierServer.router(store: store, registry: PrometheusCollectorRegistry()))
+            let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry()))
             try await app.test(.router) { client in
                 try await body(APIHarness(
                     client: client, store: store, venue: venue, key: key, otherVenue: other, otherKey: otherKey,

@@ -82,7 +82,7 @@ struct RecordedWebhookTests {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let dispatcher = try Dispatcher(store: store, providers: providers, publicURL: "https://crier.example", logger: logger)
-            let app = Application(router: CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
+            let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
             try await app.test(.router) { client in try await body(Harness(client: client, store: store, venue: venue)) }
         }
     }

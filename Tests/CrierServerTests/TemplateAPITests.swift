@@ -17,7 +17,7 @@ struct TemplateAPITests {
             let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write).secret
             let provider = ScriptedProvider()
             let dispatcher = try Dispatcher(store: store, providers: [provider], publicURL: nil, logger: Logger(label: "t"))
-            let app = Application(router: CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
+            let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
             try await app.test(.router) { client in
                 let api = APIClient(client: client, key: key)
                 let list = try await api.get("/api/v1/templates")["items"]?.array ?? []

@@ -19,7 +19,7 @@ struct TestClockAPITests {
             let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write).secret
             let provider = ScriptedProvider()
             let dispatcher = try Dispatcher(store: store, providers: [provider], publicURL: nil, logger: Logger(label: "t"))
-            let app = Application(router: CrierServer.router(
+            let app = Application(router: try CrierServer.router(
                 store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher, testClock: clock))
             try await app.test(.router) { client in
                 let api = APIClient(client: client, key: key)

@@ -110,7 +110,7 @@ struct TwilioEndToEndTests {
             let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write).secret
             let dispatcher = try Dispatcher(
                 store: store, providers: [ConsoleProvider(write: { _ in }), TwilioProvider()], publicURL: nil, logger: Logger(label: "t"))
-            let app = Application(router: CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
+            let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
             try await app.test(.router) { client in
                 let api = APIClient(client: client, key: key)
                 #expect(try await api.get("/api/v1/venue/provider").json == ["provider": "console", "settings": [:]])

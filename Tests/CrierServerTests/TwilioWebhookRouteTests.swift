@@ -76,7 +76,7 @@ struct TwilioWebhookRouteTests {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let dispatcher = try Dispatcher(store: store, providers: [twilio], publicURL: base, logger: logger)
-            let app = Application(router: CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
+            let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))
             try await app.test(.router) { client in
                 try await body(Hooks(client: client, store: store, venue: venue, ann: ann))
             }

@@ -55,7 +55,7 @@ struct VonageWebhookRouteTests {
             // Sends go to a scripted stand-in under Vonage's id; the webhooks are the real plugin's.
             let sender = ScriptedProvider(id: "vonage")
             let dispatcher = try Dispatcher(store: store, providers: [sender], publicURL: "https://crier.example", logger: logger)
-            let app = Application(router: CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: hooks))
+            let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: hooks))
             try await app.test(.router) { client in
                 try await body(Hooks(client: client, store: store, venue: venue, ann: ann, sender: sender, dispatcher: dispatcher))
             }

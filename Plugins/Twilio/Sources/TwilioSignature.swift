@@ -35,11 +35,11 @@ enum TwilioSignature {
             // The body is signed through its hash in the URL; without one, a JSON body is not covered.
             guard let hash = query(of: url).first(where: { $0.0 == "bodySHA256" })?.1 else { return false }
             let computed = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
-            bodyHashOK = constantTimeEqual(computed, hash)
+            bodyHashOK = ConstantTime.equal(computed, hash)
         }
         // The URL as given first; the other port form only if that fails (which form matched is no secret).
-        if constantTimeEqual(compute(url: url, params: params, token: token), signature) { return bodyHashOK }
-        for other in urlForms(url) where other != url && constantTimeEqual(compute(url: other, params: params, token: token), signature) {
+        if ConstantTime.equal(compute(url: url, params: params, token: token), signature) { return bodyHashOK }
+        for other in urlForms(url) where other != url && ConstantTime.equal(compute(url: other, params: params, token: token), signature) {
             return bodyHashOK
         }
         return false
@@ -69,14 +69,5 @@ enum TwilioSignature {
         guard let q = url.firstIndex(of: "?") else { return [] }
         let end = url.firstIndex(of: "#") ?? url.endIndex
         return FormBody.decode(String(url[url.index(after: q)..<max(end, url.index(after: q))]))
-    }
-
-    /// Compares every byte whatever the first difference, so the time taken leaks nothing.
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in 0..<x.count { difference |= x[i] ^ y[i] }
-        return difference == 0
     }
 }

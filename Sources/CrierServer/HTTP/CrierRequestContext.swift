@@ -7,8 +7,12 @@ public struct CrierRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The API key that authenticated the request, once `APIKeyAuthenticator` has run.
     public var apiKey: APIKey?
-    /// The venue that key belongs to: every API query is scoped by it.
+    /// The venue that key belongs to (or the signed-in staff member's): every query is scoped by it.
     public var venue: Venue?
+    /// The staff member signed in to the web form, from the session cookie.
+    public var staff: StaffSession?
+    /// That session's cookie token (for logout and switching venue).
+    var sessionToken: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -21,5 +25,5 @@ public struct CrierRequestContext: RequestContext {
     }
 
     /// Who to record in the journal for this request.
-    var actor: Actor { apiKey.map { .apiKey($0.id) } ?? .system }
+    var actor: Actor { apiKey.map { .apiKey($0.id) } ?? staff.map { .staff($0.userId) } ?? .system }
 }

@@ -176,5 +176,23 @@ public enum CoreMigrations {
                 """,
             ]
         },
+        Migration(version: 5, name: "staff web sessions and failed logins") { engine in
+            let id = SchemaTypes.id(engine)
+            return [
+                // Sessions live in the database so every instance behind a balancer knows them; the
+                // cookie holds a random token, the table only its hash.
+                """
+                CREATE TABLE web_sessions (
+                    token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+                    venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE, csrf_token TEXT NOT NULL,
+                    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, seen_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX web_sessions_user ON web_sessions (user_id)",
+                "CREATE INDEX web_sessions_expiry ON web_sessions (expires_at)",
+                // Recent failed sign-ins per email, for the login rate limit (shared across instances).
+                "CREATE TABLE login_failures (id \(id), email TEXT NOT NULL, failed_at BIGINT NOT NULL)",
+                "CREATE INDEX login_failures_email ON login_failures (email, failed_at)",
+            ]
+        },
     ]
 }

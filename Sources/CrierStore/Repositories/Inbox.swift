@@ -40,6 +40,15 @@ public struct Inbox: Sendable {
         }
     }
 
+    /// How many texts staff haven't read yet (the inbox badge).
+    public func unreadCount(venueId: Int64) async throws -> Int {
+        try await store.engine.read { db in
+            try await db.raw("""
+                SELECT COUNT(*) AS n FROM messages WHERE venue_id = \(bind: venueId) AND direction = 'in' AND read_at IS NULL
+                """).first()!.decode(column: "n", as: Int.self)
+        }
+    }
+
     public func get(venueId: Int64, id: Int64) async throws -> InboxItem {
         try await store.engine.read { db in try await Self.fetch(db, venueId: venueId, id: id) }
     }

@@ -9,15 +9,30 @@ public struct MessageFilter: Sendable {
     public var eventId: Int64?
     public var status: MessageStatus?
     public var kind: MessageKind?
+    /// Created at or after this instant.
+    public var from: Date?
+    /// Created before this instant.
+    public var until: Date?
 
     public init(customerId: Int64? = nil, bookingId: Int64? = nil, eventId: Int64? = nil, status: MessageStatus? = nil,
-                kind: MessageKind? = nil) {
+                kind: MessageKind? = nil, from: Date? = nil, until: Date? = nil) {
+        self.from = from
+        self.until = until
         self.customerId = customerId
         self.bookingId = bookingId
         self.eventId = eventId
         self.status = status
         self.kind = kind
     }
+}
+
+/// Texts that went out on one day, and how they ended.
+public struct DayCount: Sendable, Equatable {
+    /// The day's start.
+    public var day: Date
+    public var sent = 0
+    public var delivered = 0
+    public var failed = 0
 }
 
 /// One try at handing a message to the provider.
@@ -50,10 +65,41 @@ public struct Messages: Sendable {
             if let v = filter.eventId { sql += " AND event_id = \(bind: v)" }
             if let v = filter.status { sql += " AND status = \(bind: v.rawValue)" }
             if let v = filter.kind { sql += " AND kind = \(bind: v.rawValue)" }
+            if let v = filter.from { sql += " AND created_at >= \(bind: v.millisecondsSince1970)" }
+            if let v = filter.until { sql += " AND created_at < \(bind: v.millisecondsSince1970)" }
             if let id = before?[0].int64Value { sql += " AND id < \(bind: id)" }
             sql += " ORDER BY id DESC LIMIT \(bind: limit + 1)"
             return Page(rows: try await db.raw(sql).all().map(Self.decode), limit: limit) { [.number(Double($0.id))] }
         }
+    }
+
+    /// Outbound texts per local day for the last `days` days, oldest first: how many went out, how
+    /// many were delivered, how many failed. Days are cut at `zone`'s offset now (one hour off across
+    /// a DST change: fine for a chart).
+    public func perDay(venueId: Int64, days: Int, zone: TimeZone, now: Date) async throws -> [DayCount] {
+        let offset = Int64(zone.secondsFromGMT(for: now)) * 1000
+        let today = (now.millisecondsSince1970 + offset) / 86_400_000
+        let first = today - Int64(days - 1)
+        let rows = try await store.engine.read { db in
+            try await db.raw("""
+                SELECT (sent_at + \(bind: offset)) / 86400000 AS day, status, COUNT(*) AS n FROM messages
+                WHERE venue_id = \(bind: venueId) AND direction = 'out' AND sent_at >= \(bind: first * 86_400_000 - offset)
+                GROUP BY (sent_at + \(bind: offset)) / 86400000, status
+                """).all()
+        }
+        var counts = (first...today).map { DayCount(day: Date(millisecondsSince1970: $0 * 86_400_000 - offset)) }
+        for row in rows {
+            let index = Int(try row.decode(column: "day", as: Int64.self) - first)
+            guard counts.indices.contains(index) else { continue }
+            let n = try row.decode(column: "n", as: Int.self)
+            counts[index].sent += n
+            switch MessageStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+            case .delivered: counts[index].delivered += n
+            case .failed, .undelivered: counts[index].failed += n
+            default: break
+            }
+        }
+        return counts
     }
 
     /// One message with its attempts, oldest first.

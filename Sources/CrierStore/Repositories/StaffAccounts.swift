@@ -31,6 +31,23 @@ public struct StaffAccounts: Sendable {
         }
     }
 
+    /// Uses a setup link: creates its venue's first owner and names the venue, all at once. The
+    /// link then stops working (so do any others). An unknown, used or expired link is a 404.
+    public func completeSetup(
+        token: String, email: String, passwordHash: String, venueName: String, timezone: String
+    ) async throws -> (user: StaffUser, venue: Venue) {
+        guard let venueId = try await venueForSetupToken(token), try await count() == 0 else { throw CrierError.notFound("setup link") }
+        let venue = try await store.venues.update(id: venueId, actor: .system) { current throws(CrierError) in
+            do throws(FieldErrors) {
+                return try VenueSettings.validate(
+                    slug: current.slug, name: venueName, timezone: timezone, defaultRegion: current.defaultRegion,
+                    quietHours: current.quietHours, smsEnabled: current.smsEnabled)
+            } catch { throw .invalid(error) }
+        }
+        // create() closes every setup link in the same transaction as the account.
+        return (try await create(email: email, passwordHash: passwordHash, venueId: venueId, role: .owner), venue)
+    }
+
     /// How many staff users exist (0 means the install still needs its first admin).
     public func count() async throws -> Int {
         try await store.engine.read { db in

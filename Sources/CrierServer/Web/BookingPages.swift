@@ -1,0 +1,159 @@
+import CrierCore
+import CrierStore
+import Foundation
+import Hummingbird
+
+/// Bookings: add from an event (find the customer) or from a customer (choose the event), change
+/// seats and notes, cancel. After each, the event's page says which texts were queued.
+struct BookingPages: Sendable {
+    let staff: StaffPages
+    var store: Store { staff.store }
+
+    func register(on web: RouterGroup<CrierRequestContext>) {
+        web.get("events/:id/bookings/new") { request, context in
+            try await fromEvent(request, context, form: nil, errors: FieldErrors())
+        }
+        web.post("events/:id/bookings/new") { request, context in
+            let form = try await staff.form(request, context)
+            let eventId = try Self.id(context)
+            return try await create(context, form: form, customerId: form["customer_id"].flatMap(Int64.init), eventId: eventId) { errors in
+                try await fromEvent(request, context, form: form, errors: errors)
+            }
+        }
+        web.get("customers/:id/bookings/new") { _, context in try await fromCustomer(context, form: nil, errors: FieldErrors()) }
+        web.post("customers/:id/bookings/new") { request, context in
+            let form = try await staff.form(request, context)
+            return try await create(context, form: form, customerId: try Self.id(context), eventId: form["event_id"].flatMap(Int64.init)) { errors in
+                try await fromCustomer(context, form: form, errors: errors)
+            }
+        }
+        web.get("bookings/:id/edit") { _, context in try await edit(context, form: nil, errors: FieldErrors()) }
+        web.post("bookings/:id/edit") { request, context in
+            let form = try await staff.form(request, context)
+            let venue = try context.requireVenue()
+            let booking = try await store.bookings.get(venueId: venue.id, id: try Self.id(context))
+            var errors = FieldErrors()
+            let seats = form.int("seats", errors: &errors)
+            if seats == nil, errors.isEmpty { errors.add("seats", "is required (0 = reminder only)") }
+            do {
+                guard errors.isEmpty else { throw CrierError.invalid(errors) }
+                _ = try await store.bookings.update(venueId: venue.id, id: booking.id, seats: seats, notes: .some(form["notes"]), actor: context.actor)
+                return seeOther("/events/\(booking.eventId)?booking=\(booking.id)&done=changed")
+            } catch let error as CrierError {
+                guard let fields = error.fieldMessages else { throw error }
+                return try await edit(context, form: form, errors: fields)
+            }
+        }
+        web.post("bookings/:id/cancel") { request, context in
+            _ = try await staff.form(request, context)
+            let venue = try context.requireVenue()
+            let booking = try await store.bookings.cancel(venueId: venue.id, id: try Self.id(context), actor: context.actor)
+            return seeOther("/events/\(booking.eventId)?booking=\(booking.id)&done=cancelled")
+        }
+    }
+
+    /// Books, or shows the form again with what was wrong (over capacity and duplicates included).
+    func create(_ context: CrierRequestContext, form: WebForm, customerId: Int64?, eventId: Int64?,
+                again: (FieldErrors) async throws -> Response) async throws -> Response {
+        let venue = try context.requireVenue()
+        var errors = FieldErrors()
+        let seats = form.int("seats", errors: &errors)
+        if seats == nil, errors.isEmpty { errors.add("seats", "is required (0 = reminder only)") }
+        do {
+            guard errors.isEmpty else { throw CrierError.invalid(errors) }
+            let booking = try await store.bookings.create(
+                venue: venue, customerId: customerId, eventId: eventId, seats: seats, notes: form["notes"], source: .staff, actor: context.actor)
+            return seeOther("/events/\(booking.eventId)?booking=\(booking.id)&done=booked")
+        } catch let error as CrierError {
+            var fields = error.fieldMessages ?? FieldErrors()
+            // A full event or a second booking of the same event: said above the form.
+            if case .conflict(_, let message, let conflictFields, _) = error, conflictFields.isEmpty { fields.add("seats", message) }
+            guard !fields.isEmpty else { throw error }
+            return try await again(fields)
+        }
+    }
+
+    func fromEvent(_ request: Request, _ context: CrierRequestContext, form: WebForm?, errors: FieldErrors) async throws -> Response {
+        let venue = try context.requireVenue()
+        let event = try await store.events.get(venueId: venue.id, id: try Self.id(context))
+        let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
+        let chosen = form?["customer_id"].flatMap(Int64.init)
+        var customers: [[String: Any]] = []
+        if !query.isEmpty || chosen != nil {
+            let found = query.isEmpty ? [] : try await store.customers.list(venue: venue, query: query, cursor: nil, limit: 20).items
+            var picked: Customer?
+            if let chosen { picked = try await store.customers.get(venueId: venue.id, id: chosen) }
+            for customer in (picked.map { [$0] } ?? []) + found.filter({ $0.id != chosen }) {
+                customers.append(["id": customer.id, "name": "\(customer.firstName) \(customer.lastName)", "mobile": customer.mobile.e164,
+                                  "checked": customer.id == chosen])
+            }
+        }
+        return try await staff.render("booking_new", [
+            "title": "Book \(event.event.name)", "event_id": event.event.id, "from_event": true, "q": query,
+            "customers": customers, "searched": !query.isEmpty, "no_match": !query.isEmpty && customers.isEmpty,
+            "customer_error": errors.fields["customer_id"] ?? false,
+            "fields": fields(form, errors), "problem": errors.isEmpty ? false : "Please fix what's marked below.",
+        ], context, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    func fromCustomer(_ context: CrierRequestContext, form: WebForm?, errors: FieldErrors) async throws -> Response {
+        let venue = try context.requireVenue()
+        let customer = try await store.customers.get(venueId: venue.id, id: try Self.id(context))
+        let time = try staff.time(context)
+        let events = try await store.events.list(venueId: venue.id, window: .upcoming, cursor: nil, limit: 100).items
+            .filter { $0.event.status == .scheduled }
+        let chosen = form?["event_id"].flatMap(Int64.init)
+        return try await staff.render("booking_new", [
+            "title": "Book \(customer.firstName) \(customer.lastName)", "customer_id": customer.id,
+            "events": events.map { ["id": $0.event.id, "name": $0.event.name, "when": time.dateAndTime($0.event.startsAt),
+                                     "left": $0.seatsLeft.map { "\($0) seats left" } ?? "no limit", "selected": $0.event.id == chosen] as [String: Any] },
+            "no_events": events.isEmpty, "event_error": errors.fields["event_id"] ?? false,
+            "fields": fields(form, errors), "problem": errors.isEmpty ? false : "Please fix what's marked below.",
+        ], context, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    func edit(_ context: CrierRequestContext, form: WebForm?, errors: FieldErrors) async throws -> Response {
+        let venue = try context.requireVenue()
+        let booking = try await store.bookings.get(venueId: venue.id, id: try Self.id(context))
+        let event = try await store.events.get(venueId: venue.id, id: booking.eventId)
+        let customer = try await store.customers.get(venueId: venue.id, id: booking.customerId)
+        let values = form ?? WebForm(fields: ["seats": String(booking.seats), "notes": booking.notes ?? ""])
+        return try await staff.render("booking_edit", [
+            "id": booking.id, "event_id": event.event.id, "event": event.event.name, "customer": "\(customer.firstName) \(customer.lastName)",
+            "active": booking.status == .active, "fields": fields(values, errors),
+            "problem": errors.isEmpty ? false : "Please fix what's marked below.",
+        ], context, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    func fields(_ form: WebForm?, _ errors: FieldErrors) -> [[String: Any]] {
+        [FormField(name: "seats", label: "Seats", value: form?["seats"] ?? "2", type: "number", error: errors.fields["seats"],
+                   hint: "0 makes a reminder-only booking: they get the reminders but hold no seat.", required: true, min: "0"),
+         FormField(name: "notes", label: "Notes (optional)", value: form?["notes"], error: errors.fields["notes"], textarea: true)].map(\.values)
+    }
+
+    static func id(_ context: CrierRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw CrierError.notFound("page") }
+        return id
+    }
+
+    /// "Booked 2 seats for Ann Lee. Texts queued: confirmation (now), 24-hour reminder (Fri 5 Dec, 7:30pm)."
+    static func queuedNotice(store: Store, venueId: Int64, bookingId: Int64, done: String, time: HumanTime) async throws -> String? {
+        guard let booking = try? await store.bookings.get(venueId: venueId, id: bookingId) else { return nil }
+        let customer = try? await store.customers.get(venueId: venueId, id: booking.customerId)
+        let who = customer.map { "\($0.firstName) \($0.lastName)" } ?? "the customer"
+        let what: String
+        switch done {
+        case "booked": what = booking.isReminderOnly ? "Reminder-only booking added for \(who)." : "Booked \(booking.seats) seat(s) for \(who)."
+        case "changed": what = "Booking changed for \(who)."
+        case "cancelled": what = "Booking cancelled for \(who)."
+        default: what = "Booking for \(who)."
+        }
+        let messages = try await store.messages.list(venueId: venueId, filter: MessageFilter(bookingId: bookingId), cursor: nil, limit: 20).items
+        let pending = messages.filter { $0.status == .scheduled }
+        guard !pending.isEmpty else { return what + " No text is waiting to go." }
+        let listed = pending.sorted { ($0.scheduledFor ?? .distantPast) < ($1.scheduledFor ?? .distantPast) }.map { message in
+            "\(MessagePages.kindName(message.kind)) (\(message.scheduledFor.map { $0 <= store.clock.now() ? "now" : time.dateAndTime($0) } ?? "now"))"
+        }
+        return what + " Texts queued: " + listed.joined(separator: ", ") + "."
+    }
+}

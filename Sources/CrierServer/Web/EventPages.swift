@@ -1,0 +1,142 @@
+import CrierCore
+import CrierStore
+import Foundation
+import Hummingbird
+
+/// Events: upcoming and past lists, add and edit (times in the venue's zone), cancel, and the
+/// event's page with its bookings and seats left.
+struct EventPages: Sendable {
+    let staff: StaffPages
+    var store: Store { staff.store }
+
+    func register(on web: RouterGroup<CrierRequestContext>) {
+        web.get("events") { request, context in
+            let venue = try context.requireVenue()
+            let time = try staff.time(context)
+            let past = request.uri.queryParameters.get("when") == "past"
+            let page = try await store.events.list(venueId: venue.id, window: past ? .past : .upcoming,
+                                                   cursor: request.uri.queryParameters.get("cursor").map { String($0) }, limit: 50)
+            var data: [String: Any] = ["past": past, "events": page.items.map { Self.row($0, time: time) }, "none": page.items.isEmpty]
+            if let next = page.nextCursor { data["next"] = "/events?\(past ? "when=past&" : "")cursor=\(CustomerPages.escape(next))" }
+            return try await staff.render("events", data, context)
+        }
+        web.get("events/new") { _, context in
+            try await staff.render("event_form", form(title: "Add an event", action: "/events/new", input: EventInput(name: nil, startsAt: nil),
+                                                      errors: FieldErrors()), context)
+        }
+        web.post("events/new") { request, context in
+            let form = try await staff.form(request, context)
+            let venue = try context.requireVenue()
+            var errors = FieldErrors()
+            let input = Self.input(form, errors: &errors)
+            do {
+                if !errors.isEmpty { throw CrierError.invalid(errors) }
+                let event = try await store.events.create(venue: venue, input: input, actor: context.actor)
+                return seeOther("/events/\(event.event.id)?done=added")
+            } catch let error as CrierError {
+                guard var fields = error.fieldMessages else { throw error }
+                for (field, message) in errors.fields { fields.add(field, message) }
+                return try await staff.render("event_form", self.form(title: "Add an event", action: "/events/new", input: input, errors: fields),
+                                              context, status: .unprocessableContent)
+            }
+        }
+        web.get("events/:id") { request, context in try await detail(request, context) }
+        web.get("events/:id/edit") { _, context in
+            let event = try await event(context)
+            let zone = try context.requireVenue().timeZone
+            let input = EventInput(name: event.event.name, startsAt: EventTime.local(event.event.startsAt, in: zone),
+                                   capacity: event.event.capacity, description: event.event.description)
+            return try await staff.render("event_form", form(title: "Edit \(event.event.name)", action: "/events/\(event.event.id)/edit",
+                                                             input: input, errors: FieldErrors()), context)
+        }
+        web.post("events/:id/edit") { request, context in
+            let form = try await staff.form(request, context)
+            let current = try await event(context)
+            let venue = try context.requireVenue()
+            var errors = FieldErrors()
+            let input = Self.input(form, errors: &errors)
+            do {
+                if !errors.isEmpty { throw CrierError.invalid(errors) }
+                _ = try await store.events.update(venue: venue, id: current.event.id, actor: context.actor) { old in
+                    var new = input
+                    new.endsAt = old.endsAt
+                    return new
+                }
+                return seeOther("/events/\(current.event.id)?done=saved")
+            } catch let error as CrierError {
+                guard var fields = error.fieldMessages else { throw error }
+                for (field, message) in errors.fields { fields.add(field, message) }
+                return try await staff.render("event_form", self.form(title: "Edit \(current.event.name)", action: "/events/\(current.event.id)/edit",
+                                                                      input: input, errors: fields), context, status: .unprocessableContent)
+            }
+        }
+        web.get("events/:id/cancel") { _, context in
+            let event = try await event(context)
+            return try await staff.render("event_cancel", ["id": event.event.id, "name": event.event.name,
+                                                           "bookings": event.seatedBookings + event.reminderOnlyBookings], context)
+        }
+        web.post("events/:id/cancel") { request, context in
+            _ = try await staff.form(request, context)
+            let event = try await event(context)
+            _ = try await store.events.cancel(venueId: event.event.venueId, id: event.event.id, actor: context.actor)
+            return seeOther("/events/\(event.event.id)?done=cancelled")
+        }
+    }
+
+    func event(_ context: CrierRequestContext) async throws -> EventSummary {
+        let venue = try context.requireVenue()
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw CrierError.notFound("event") }
+        return try await store.events.get(venueId: venue.id, id: id)
+    }
+
+    func detail(_ request: Request, _ context: CrierRequestContext) async throws -> Response {
+        let summary = try await event(context)
+        let venue = try context.requireVenue()
+        let time = try staff.time(context)
+        let bookings = try await store.bookings.list(venueId: venue.id, filter: BookingFilter(eventId: summary.event.id, status: .active),
+                                                     cursor: nil, limit: 500)
+        var rows: [[String: Any]] = []
+        for booking in bookings.items {
+            let customer = try? await store.customers.get(venueId: venue.id, id: booking.customerId)
+            rows.append(["id": booking.id, "customer_id": booking.customerId,
+                         "customer": customer.map { "\($0.firstName) \($0.lastName)" } ?? "(deleted)",
+                         "seats": booking.seats, "reminder_only": booking.isReminderOnly, "notes": booking.notes ?? ""])
+        }
+        var notice = ["added": "Event added.", "saved": "Changes saved. Reminders follow the new time.",
+                      "cancelled": "Event cancelled. Its reminders are withdrawn."][request.uri.queryParameters.get("done").map { String($0) } ?? ""]
+        if let bookingId = request.uri.queryParameters.get("booking").flatMap({ Int64($0) }) {
+            notice = try await BookingPages.queuedNotice(store: store, venueId: venue.id, bookingId: bookingId,
+                                                         done: request.uri.queryParameters.get("done").map { String($0) } ?? "", time: time)
+        }
+        var data = Self.row(summary, time: time)
+        data["description"] = summary.event.description ?? ""
+        data["bookings"] = rows
+        data["no_bookings"] = rows.isEmpty
+        return try await staff.render("event", data, context, notice: notice)
+    }
+
+    func form(title: String, action: String, input: EventInput, errors: FieldErrors) -> [String: Any] {
+        var data: [String: Any] = ["title": title, "action": action, "fields": [
+            FormField(name: "name", label: "Name", value: input.name, error: errors.fields["name"], required: true),
+            FormField(name: "starts_at", label: "Starts", value: input.startsAt, type: "datetime-local", error: errors.fields["starts_at"],
+                      hint: "In the venue's local time.", required: true),
+            FormField(name: "capacity", label: "Capacity (seats)", value: input.capacity.map { String($0) }, type: "number",
+                      error: errors.fields["capacity"], hint: "Leave empty for no limit.", min: "0"),
+            FormField(name: "description", label: "Description (optional)", value: input.description, error: errors.fields["description"],
+                      textarea: true),
+        ].map(\.values)]
+        if !errors.isEmpty { data["problem"] = "Please fix the fields marked below." }
+        return data
+    }
+
+    static func input(_ form: WebForm, errors: inout FieldErrors) -> EventInput {
+        EventInput(name: form["name"], startsAt: form["starts_at"], capacity: form.int("capacity", errors: &errors), description: form["description"])
+    }
+
+    static func row(_ summary: EventSummary, time: HumanTime) -> [String: Any] {
+        let event = summary.event
+        return ["id": event.id, "name": event.name, "when": time.dateAndTime(event.startsAt), "cancelled": event.status == .cancelled,
+                "seats_booked": summary.seatsBooked, "capacity": event.capacity.map { String($0) } ?? "no limit",
+                "seats_left": summary.seatsLeft.map { String($0) } ?? "no limit", "reminder_only": summary.reminderOnlyBookings]
+    }
+}

@@ -1,0 +1,153 @@
+import CrierCore
+import CrierStore
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+
+/// First-run setup, login, logout and switching venue. Before there is a session, forms are
+/// protected by a double-submit cookie (`crier_csrf`): a random value in an HttpOnly cookie that
+/// the form must repeat, which another site can neither read nor set.
+struct SignInPages: Sendable {
+    let store: Store
+    let pages: WebPages
+    let onboarding: StaffOnboarding
+    /// Set cookies `Secure` when Crier is reached over https (its public URL says so, or the proxy does).
+    let publicURL: String?
+
+    /// Failed logins for one email within `lockoutWindow` before further tries are refused.
+    static let maxFailures = 5
+    static let lockoutWindow: TimeInterval = 15 * 60
+    static let csrfCookie = "crier_csrf"
+
+    func register(on web: RouterGroup<CrierRequestContext>) {
+        web.get("setup/:token") { request, context in try await setupPage(request, context) }
+        web.post("setup/:token") { request, context in try await setup(request, context) }
+        web.get("login") { request, context in
+            if context.staff != nil { return seeOther("/") }
+            return signInForm(request, page: "login", fields: loginFields(email: nil, errors: FieldErrors()), extra: ["next": safeNext(request.uri.queryParameters.get("next"))])
+        }
+        web.post("login") { request, context in try await login(request, context) }
+        web.post("logout") { request, context in
+            _ = try await WebForm.read(request, csrf: context.staff?.csrfToken)
+            if let token = context.sessionToken { try await store.sessions.end(token: token) }
+            var response = seeOther("/login")
+            response.setCookie(Cookie(name: StaffSessionMiddleware.cookie, value: "", maxAge: 0, path: "/", secure: secure(request), httpOnly: true, sameSite: .lax))
+            return response
+        }
+        web.post("venue") { request, context in
+            let form = try await WebForm.read(request, csrf: context.staff?.csrfToken)
+            guard let staff = context.staff, let token = context.sessionToken, let id = form["venue_id"].flatMap(Int64.init) else {
+                throw CrierError.notFound("venue")
+            }
+            try await store.sessions.switchVenue(token: token, userId: staff.userId, venueId: id)
+            return seeOther("/")
+        }
+    }
+
+    func setupPage(_ request: Request, _ context: CrierRequestContext) async throws -> Response {
+        let token = context.parameters.get("token") ?? ""
+        guard let venueId = try await store.staff.venueForSetupToken(token), try await store.staff.count() == 0,
+              let venue = try await store.venues.byID(venueId)
+        else { throw CrierError.notFound("setup link (it has been used, or it expired)") }
+        return signInForm(request, page: "setup", fields: setupFields(email: nil, name: venue.name, timezone: venue.timezone, errors: FieldErrors()))
+    }
+
+    func setup(_ request: Request, _ context: CrierRequestContext) async throws -> Response {
+        let form = try await WebForm.read(request, csrf: request.cookies[Self.csrfCookie]?.value)
+        let token = context.parameters.get("token") ?? ""
+        let (email, name, timezone) = (form["email"] ?? "", form["name"] ?? "", form["timezone"] ?? "")
+        do {
+            let (user, venue) = try await onboarding.completeSetup(
+                token: token, email: email, password: form["password"] ?? "", venueName: name, timezone: timezone)
+            return try await signedIn(request, userId: user.id, venueId: venue.id, next: "/")
+        } catch let error as CrierError {
+            guard let fields = error.fieldMessages else { throw error }
+            return signInForm(request, page: "setup", fields: setupFields(email: email, name: name, timezone: timezone, errors: fields),
+                              status: .unprocessableContent)
+        }
+    }
+
+    func login(_ request: Request, _ context: CrierRequestContext) async throws -> Response {
+        let form = try await WebForm.read(request, csrf: request.cookies[Self.csrfCookie]?.value)
+        let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let next = safeNext(form["next"])
+        let since = store.clock.now().addingTimeInterval(-Self.lockoutWindow)
+        if try await store.sessions.failures(email: email, since: since) >= Self.maxFailures {
+            return signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
+                              extra: ["next": next, "problem": "Too many failed attempts for this email. Wait 15 minutes and try again."],
+                              status: .tooManyRequests)
+        }
+        let user = try await store.staff.byEmail(email)
+        // Verify against a dummy hash when there is no such user, so timing doesn't tell who has an account.
+        let matches = StaffOnboarding.verify(form["password"] ?? "", hash: user?.passwordHash ?? Self.dummyHash)
+        guard let user, matches, let first = try await store.staff.memberships(userId: user.id).first else {
+            try await store.sessions.recordFailure(email: email)
+            return signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
+                              extra: ["next": next, "problem": "That email and password don't match an account."], status: .unauthorized)
+        }
+        try await store.sessions.clearFailures(email: email)
+        return try await signedIn(request, userId: user.id, venueId: first.venueId, next: next)
+    }
+
+    /// Starts the session and sends the browser on.
+    func signedIn(_ request: Request, userId: Int64, venueId: Int64, next: String) async throws -> Response {
+        let token = try await store.sessions.start(userId: userId, venueId: venueId)
+        var response = seeOther(next)
+        response.setCookie(Cookie(name: StaffSessionMiddleware.cookie, value: token, path: "/", secure: secure(request), httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    /// A sign-in page, with the double-submit CSRF cookie set if the browser has none yet.
+    func signInForm(_ request: Request, page: String, fields: [FormField], extra: [String: Any] = [:], status: HTTPResponse.Status = .ok) -> Response {
+        let existing = request.cookies[Self.csrfCookie]?.value
+        let csrf = existing ?? Secret.random(prefix: "")
+        var data = extra
+        data["fields"] = fields.map(\.values)
+        var response = pages.render(page, data, chrome: WebPages.Chrome(csrfToken: csrf), status: status)
+        if existing == nil {
+            response.setCookie(Cookie(name: Self.csrfCookie, value: csrf, path: "/", secure: secure(request), httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+
+    func setupFields(email: String?, name: String?, timezone: String?, errors: FieldErrors) -> [FormField] {
+        [FormField(name: "email", label: "Your email", value: email, type: "email", error: errors.fields["email"], required: true, autocomplete: "username"),
+         FormField(name: "password", label: "Password", type: "password", error: errors.fields["password"],
+                   hint: "At least \(StaffOnboarding.minimumPasswordLength) characters.", required: true, autocomplete: "new-password"),
+         FormField(name: "name", label: "Venue name", value: name, error: errors.fields["name"], required: true),
+         FormField(name: "timezone", label: "Time zone", value: timezone, error: errors.fields["timezone"],
+                   hint: "As in Europe/London or America/New_York: event times are read in it.", required: true)]
+    }
+
+    func loginFields(email: String?, errors: FieldErrors) -> [FormField] {
+        [FormField(name: "email", label: "Email", value: email, type: "email", required: true, autocomplete: "username"),
+         FormField(name: "password", label: "Password", type: "password", required: true, autocomplete: "current-password")]
+    }
+
+    /// Only a path on this site: `next` must not send someone elsewhere after signing in.
+    func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        return next
+    }
+
+    func secure(_ request: Request) -> Bool {
+        publicURL?.lowercased().hasPrefix("https://") == true || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
+    }
+
+    /// A bcrypt hash of nothing anyone knows, checked when the email has no account (made once, when first needed).
+    static let dummyHash = Bcrypt.hash(Secret.random(prefix: ""), cost: 12)
+}
+
+extension CrierError {
+    /// A refusal's per-field messages, for showing next to a form's inputs (nil: not about fields).
+    var fieldMessages: FieldErrors? {
+        switch self {
+        case .invalid(let errors): return errors
+        case .conflict(_, _, let fields, _) where !fields.isEmpty:
+            var errors = FieldErrors()
+            for (field, message) in fields { errors.add(field, message) }
+            return errors
+        default: return nil
+        }
+    }
+}
