@@ -15,8 +15,7 @@ struct DashboardPage: Sendable {
             let time = try staff.time(context)
             let now = store.clock.now()
             let events = try await store.events.list(venueId: venue.id, window: .upcoming, cursor: nil, limit: 10).items
-            let due = try await store.dispatch.due(by: now.addingTimeInterval(86_400), limit: 500)
-                .filter { $0.venueId == venue.id && ($0.kind == .reminder24h || $0.kind == .reminder7d) }
+            let due = try await store.dispatch.due(by: now.addingTimeInterval(86_400), limit: 1000, venueId: venue.id, kinds: [.reminder7d, .reminder24h])
             let failures = try await store.messages.list(venueId: venue.id, filter: MessageFilter(status: .failed, from: now.addingTimeInterval(-7 * 86_400)),
                                                          cursor: nil, limit: 10).items
             let unread = try await store.inbox.list(venueId: venue.id, filter: .unread, cursor: nil, limit: 5).items

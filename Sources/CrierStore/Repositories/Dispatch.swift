@@ -151,13 +151,17 @@ public struct Dispatch: Sendable {
         }
     }
 
-    /// Scheduled messages due by `moment`, soonest first (what `crier reminders preview --at` lists).
-    public func due(by moment: Date, limit: Int) async throws -> [Message] {
+    /// Scheduled messages due by `moment`, soonest first (what `crier reminders preview --at` lists),
+    /// of one venue or all, of some kinds or all.
+    public func due(by moment: Date, limit: Int, venueId: Int64? = nil, kinds: [MessageKind]? = nil) async throws -> [Message] {
         try await store.engine.read { db in
-            try await db.raw("""
+            var sql = SQLQueryString("""
                 SELECT \(unsafeRaw: Messages.columns) FROM messages WHERE status = 'scheduled' AND scheduled_for <= \(bind: moment.millisecondsSince1970)
-                ORDER BY scheduled_for, id LIMIT \(bind: limit)
-                """).all().map(Messages.decode)
+                """)
+            if let venueId { sql += " AND venue_id = \(bind: venueId)" }
+            if let kinds { sql += " AND kind IN (\(binds: kinds.map(\.rawValue)))" }
+            sql += " ORDER BY scheduled_for, id LIMIT \(bind: limit)"
+            return try await db.raw(sql).all().map(Messages.decode)
         }
     }
 }

@@ -33,6 +33,13 @@ public struct DayCount: Sendable, Equatable {
     public var sent = 0
     public var delivered = 0
     public var failed = 0
+
+    public init(day: Date, sent: Int = 0, delivered: Int = 0, failed: Int = 0) {
+        self.day = day
+        self.sent = sent
+        self.delivered = delivered
+        self.failed = failed
+    }
 }
 
 /// One try at handing a message to the provider.
@@ -82,9 +89,10 @@ public struct Messages: Sendable {
         let first = today - Int64(days - 1)
         let rows = try await store.engine.read { db in
             try await db.raw("""
-                SELECT (sent_at + \(bind: offset)) / 86400000 AS day, status, COUNT(*) AS n FROM messages
-                WHERE venue_id = \(bind: venueId) AND direction = 'out' AND sent_at >= \(bind: first * 86_400_000 - offset)
-                GROUP BY (sent_at + \(bind: offset)) / 86400000, status
+                SELECT day, status, COUNT(*) AS n FROM (
+                    SELECT (sent_at + \(bind: offset)) / 86400000 AS day, status FROM messages
+                    WHERE venue_id = \(bind: venueId) AND direction = 'out' AND sent_at >= \(bind: first * 86_400_000 - offset)
+                ) AS sent GROUP BY day, status
                 """).all()
         }
         var counts = (first...today).map { DayCount(day: Date(millisecondsSince1970: $0 * 86_400_000 - offset)) }

@@ -13,39 +13,56 @@ public struct StaffAccounts: Sendable {
         let now = store.clock.now()
         return try await store.retryingAfterRace {
             try await store.engine.transaction { db in
-                if try await db.raw("SELECT id FROM staff_users WHERE email = \(bind: email)").first() != nil {
-                    throw CrierError.conflict(code: "email_taken", message: "\(email) already has an account",
-                                              fields: ["email": "already has an account"])
-                }
-                let id = try await db.insertReturningID("""
-                    INSERT INTO staff_users (email, password_hash, created_at)
-                    VALUES (\(bind: email), \(bind: passwordHash), \(bind: now.millisecondsSince1970))
-                    """)
-                try await db.raw("""
-                    INSERT INTO memberships (user_id, venue_id, role) VALUES (\(bind: id), \(bind: venueId), \(bind: role.rawValue))
-                    """).run()
-                // The first admin account closes every outstanding setup link.
-                try await db.raw("UPDATE setup_tokens SET used_at = \(bind: now.millisecondsSince1970) WHERE used_at IS NULL").run()
-                return StaffUser(id: id, email: email, passwordHash: passwordHash, createdAt: now)
+                try await Self.insert(db, email: email, passwordHash: passwordHash, venueId: venueId, role: role, now: now)
             }
         }
     }
 
-    /// Uses a setup link: creates its venue's first owner and names the venue, all at once. The
-    /// link then stops working (so do any others). An unknown, used or expired link is a 404.
+    /// Uses a setup link: creates its venue's first owner and names the venue, in one transaction
+    /// that also spends the link, so two people racing with it can't both become owner. An
+    /// unknown, used or expired link is a 404; bad input leaves the link unspent.
     public func completeSetup(
         token: String, email: String, passwordHash: String, venueName: String, timezone: String
     ) async throws -> (user: StaffUser, venue: Venue) {
-        guard let venueId = try await venueForSetupToken(token), try await count() == 0 else { throw CrierError.notFound("setup link") }
-        let venue = try await store.venues.update(id: venueId, actor: .system) { current throws(CrierError) in
-            do throws(FieldErrors) {
-                return try VenueSettings.validate(
-                    slug: current.slug, name: venueName, timezone: timezone, defaultRegion: current.defaultRegion,
-                    quietHours: current.quietHours, smsEnabled: current.smsEnabled)
-            } catch { throw .invalid(error) }
+        let now = store.clock.now()
+        return try await store.engine.transaction { db in
+            guard let venueId = try await db.raw("""
+                UPDATE setup_tokens SET used_at = \(bind: now.millisecondsSince1970)
+                WHERE token_hash = \(bind: Secret.hash(token)) AND used_at IS NULL AND expires_at > \(bind: now.millisecondsSince1970)
+                RETURNING venue_id
+                """).first()?.decode(column: "venue_id", as: Int64.self),
+                try await db.raw("SELECT COUNT(*) AS n FROM staff_users").first()!.decode(column: "n", as: Int.self) == 0
+            else { throw CrierError.notFound("setup link") }
+            let venue = try await Venues.update(db, id: venueId, actor: .system, now: now) { current throws(CrierError) in
+                do throws(FieldErrors) {
+                    return try VenueSettings.validate(
+                        slug: current.slug, name: venueName, timezone: timezone, defaultRegion: current.defaultRegion,
+                        quietHours: current.quietHours, smsEnabled: current.smsEnabled)
+                } catch { throw .invalid(error) }
+            }
+            let user = try await Self.insert(db, email: email, passwordHash: passwordHash, venueId: venueId, role: .owner, now: now)
+            return (user, venue)
         }
-        // create() closes every setup link in the same transaction as the account.
-        return (try await create(email: email, passwordHash: passwordHash, venueId: venueId, role: .owner), venue)
+    }
+
+    /// Inserts a user and their membership inside a transaction; the first account closes every setup link.
+    static func insert(_ db: any SQLDatabase, email: String, passwordHash: String, venueId: Int64, role: Role, now: Date) async throws
+        -> StaffUser
+    {
+        if try await db.raw("SELECT id FROM staff_users WHERE email = \(bind: email)").first() != nil {
+            throw CrierError.conflict(code: "email_taken", message: "\(email) already has an account",
+                                      fields: ["email": "already has an account"])
+        }
+        let id = try await db.insertReturningID("""
+            INSERT INTO staff_users (email, password_hash, created_at)
+            VALUES (\(bind: email), \(bind: passwordHash), \(bind: now.millisecondsSince1970))
+            """)
+        try await db.raw("""
+            INSERT INTO memberships (user_id, venue_id, role) VALUES (\(bind: id), \(bind: venueId), \(bind: role.rawValue))
+            """).run()
+        // The first admin account closes every outstanding setup link.
+        try await db.raw("UPDATE setup_tokens SET used_at = \(bind: now.millisecondsSince1970) WHERE used_at IS NULL").run()
+        return StaffUser(id: id, email: email, passwordHash: passwordHash, createdAt: now)
     }
 
     /// How many staff users exist (0 means the install still needs its first admin).

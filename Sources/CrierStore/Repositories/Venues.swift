@@ -83,32 +83,37 @@ public struct Venues: Sendable {
         id: Int64, actor: Actor, change: @escaping @Sendable (VenueSettings) throws(CrierError) -> VenueSettings
     ) async throws -> Venue {
         let now = store.clock.now()
-        return try await store.engine.transaction { db in
-            guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM venues WHERE id = \(bind: id)").first()
-            else { throw CrierError.notFound("venue") }
-            let old = try Self.decode(row)
-            let current = VenueSettings(
-                slug: old.slug, name: old.name, timezone: old.timezone, defaultRegion: old.defaultRegion,
-                quietHours: old.quietHours, smsEnabled: old.smsEnabled)
-            let new = try change(current)
-            try await db.raw("""
-                UPDATE venues SET name = \(bind: new.name), timezone = \(bind: new.timezone),
-                    default_region = \(bind: new.defaultRegion), quiet_start = \(bind: new.quietHours?.start.description),
-                    quiet_end = \(bind: new.quietHours?.end.description), sms_enabled = \(bind: new.smsEnabled),
-                    updated_at = \(bind: now.millisecondsSince1970)
-                WHERE id = \(bind: id)
-                """).run()
-            try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
-                venueId: id, customerId: nil, kind: JournalKind.venueChanged, subjectType: "venue", subjectId: id,
-                before: Self.journalData(current), after: Self.journalData(new))
-            var venue = old
-            venue.name = new.name
-            venue.timezone = new.timezone
-            venue.defaultRegion = new.defaultRegion
-            venue.quietHours = new.quietHours
-            venue.smsEnabled = new.smsEnabled
-            return venue
-        }
+        return try await store.engine.transaction { db in try await Self.update(db, id: id, actor: actor, now: now, change: change) }
+    }
+
+    /// `update` inside a caller's transaction.
+    static func update(
+        _ db: any SQLDatabase, id: Int64, actor: Actor, now: Date, change: (VenueSettings) throws(CrierError) -> VenueSettings
+    ) async throws -> Venue {
+        guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM venues WHERE id = \(bind: id)").first()
+        else { throw CrierError.notFound("venue") }
+        let old = try Self.decode(row)
+        let current = VenueSettings(
+            slug: old.slug, name: old.name, timezone: old.timezone, defaultRegion: old.defaultRegion,
+            quietHours: old.quietHours, smsEnabled: old.smsEnabled)
+        let new = try change(current)
+        try await db.raw("""
+            UPDATE venues SET name = \(bind: new.name), timezone = \(bind: new.timezone),
+                default_region = \(bind: new.defaultRegion), quiet_start = \(bind: new.quietHours?.start.description),
+                quiet_end = \(bind: new.quietHours?.end.description), sms_enabled = \(bind: new.smsEnabled),
+                updated_at = \(bind: now.millisecondsSince1970)
+            WHERE id = \(bind: id)
+            """).run()
+        try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
+            venueId: id, customerId: nil, kind: JournalKind.venueChanged, subjectType: "venue", subjectId: id,
+            before: Self.journalData(current), after: Self.journalData(new))
+        var venue = old
+        venue.name = new.name
+        venue.timezone = new.timezone
+        venue.defaultRegion = new.defaultRegion
+        venue.quietHours = new.quietHours
+        venue.smsEnabled = new.smsEnabled
+        return venue
     }
 
     /// The venue's SMS provider plugin id and its settings (secrets included: never return them raw).
