@@ -15,7 +15,7 @@ struct BookingPages: Sendable {
         }
         web.post("events/:id/bookings/new") { request, context in
             let form = try await staff.form(request, context)
-            let eventId = try Self.id(context)
+            let eventId = try context.pathID("id", "event")
             return try await create(context, form: form, customerId: form["customer_id"].flatMap(Int64.init), eventId: eventId) { errors in
                 try await fromEvent(request, context, form: form, errors: errors)
             }
@@ -23,7 +23,7 @@ struct BookingPages: Sendable {
         web.get("customers/:id/bookings/new") { _, context in try await fromCustomer(context, form: nil, errors: FieldErrors()) }
         web.post("customers/:id/bookings/new") { request, context in
             let form = try await staff.form(request, context)
-            return try await create(context, form: form, customerId: try Self.id(context), eventId: form["event_id"].flatMap(Int64.init)) { errors in
+            return try await create(context, form: form, customerId: try context.pathID("id", "customer"), eventId: form["event_id"].flatMap(Int64.init)) { errors in
                 try await fromCustomer(context, form: form, errors: errors)
             }
         }
@@ -31,7 +31,7 @@ struct BookingPages: Sendable {
         web.post("bookings/:id/edit") { request, context in
             let form = try await staff.form(request, context)
             let venue = try context.requireVenue()
-            let booking = try await store.bookings.get(venueId: venue.id, id: try Self.id(context))
+            let booking = try await store.bookings.get(venueId: venue.id, id: try context.pathID("id", "booking"))
             var errors = FieldErrors()
             let seats = form.int("seats", errors: &errors)
             if seats == nil, errors.isEmpty { errors.add("seats", "is required (0 = reminder only)") }
@@ -47,7 +47,7 @@ struct BookingPages: Sendable {
         web.post("bookings/:id/cancel") { request, context in
             _ = try await staff.form(request, context)
             let venue = try context.requireVenue()
-            let booking = try await store.bookings.cancel(venueId: venue.id, id: try Self.id(context), actor: context.actor)
+            let booking = try await store.bookings.cancel(venueId: venue.id, id: try context.pathID("id", "booking"), actor: context.actor)
             return seeOther("/events/\(booking.eventId)?booking=\(booking.id)&done=cancelled")
         }
     }
@@ -58,8 +58,8 @@ struct BookingPages: Sendable {
         let venue = try context.requireVenue()
         var errors = FieldErrors()
         let seats = form.int("seats", errors: &errors)
-        if seats == nil, errors.isEmpty { errors.add("seats", "is required (0 = reminder only)") }
         do {
+            // A missing seat count is the domain's to refuse, as for the API.
             guard errors.isEmpty else { throw CrierError.invalid(errors) }
             let booking = try await store.bookings.create(
                 venue: venue, customerId: customerId, eventId: eventId, seats: seats, notes: form["notes"], source: .staff, actor: context.actor)
@@ -75,7 +75,7 @@ struct BookingPages: Sendable {
 
     func fromEvent(_ request: Request, _ context: CrierRequestContext, form: WebForm?, errors: FieldErrors) async throws -> Response {
         let venue = try context.requireVenue()
-        let event = try await store.events.get(venueId: venue.id, id: try Self.id(context))
+        let event = try await store.events.get(venueId: venue.id, id: try context.pathID("id", "event"))
         let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
         let chosen = form?["customer_id"].flatMap(Int64.init)
         var customers: [[String: Any]] = []
@@ -98,7 +98,7 @@ struct BookingPages: Sendable {
 
     func fromCustomer(_ context: CrierRequestContext, form: WebForm?, errors: FieldErrors) async throws -> Response {
         let venue = try context.requireVenue()
-        let customer = try await store.customers.get(venueId: venue.id, id: try Self.id(context))
+        let customer = try await store.customers.get(venueId: venue.id, id: try context.pathID("id", "customer"))
         let time = try staff.time(context)
         let events = try await store.events.list(venueId: venue.id, window: .upcoming, cursor: nil, limit: 100).items
             .filter { $0.event.status == .scheduled }
@@ -114,7 +114,7 @@ struct BookingPages: Sendable {
 
     func edit(_ context: CrierRequestContext, form: WebForm?, errors: FieldErrors) async throws -> Response {
         let venue = try context.requireVenue()
-        let booking = try await store.bookings.get(venueId: venue.id, id: try Self.id(context))
+        let booking = try await store.bookings.get(venueId: venue.id, id: try context.pathID("id", "booking"))
         let event = try await store.events.get(venueId: venue.id, id: booking.eventId)
         let customer = try await store.customers.get(venueId: venue.id, id: booking.customerId)
         let values = form ?? WebForm(fields: ["seats": String(booking.seats), "notes": booking.notes ?? ""])
@@ -129,11 +129,6 @@ struct BookingPages: Sendable {
         [FormField(name: "seats", label: "Seats", value: form?["seats"] ?? "2", type: "number", error: errors.fields["seats"],
                    hint: "0 makes a reminder-only booking: they get the reminders but hold no seat.", required: true, min: "0"),
          FormField(name: "notes", label: "Notes (optional)", value: form?["notes"], error: errors.fields["notes"], textarea: true)].map(\.values)
-    }
-
-    static func id(_ context: CrierRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw CrierError.notFound("page") }
-        return id
     }
 
     /// "Booked 2 seats for Ann Lee. Texts queued: confirmation (now), 24-hour reminder (Fri 5 Dec, 7:30pm)."

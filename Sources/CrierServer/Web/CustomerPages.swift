@@ -18,7 +18,7 @@ struct CustomerPages: Sendable {
                 venue: venue, query: query, cursor: request.uri.queryParameters.get("cursor").map { String($0) }, limit: Self.pageSize)
             var data: [String: Any] = ["q": query ?? "", "customers": page.items.map(Self.row), "none": page.items.isEmpty]
             if let next = page.nextCursor {
-                data["next"] = "/customers?" + [query.map { "q=" + Self.escape($0) }, "cursor=" + Self.escape(next)].compactMap { $0 }.joined(separator: "&")
+                data["next"] = "/customers?" + [query.map { "q=" + queryValue($0) }, "cursor=" + queryValue(next)].compactMap { $0 }.joined(separator: "&")
             }
             return try await staff.render("customers", data, context)
         }
@@ -85,8 +85,7 @@ struct CustomerPages: Sendable {
 
     func customer(_ context: CrierRequestContext) async throws -> Customer {
         let venue = try context.requireVenue()
-        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw CrierError.notFound("customer") }
-        return try await store.customers.get(venueId: venue.id, id: id)
+        return try await store.customers.get(venueId: venue.id, id: try context.pathID("id", "customer"))
     }
 
     func detail(_ request: Request, _ context: CrierRequestContext) async throws -> Response {
@@ -137,8 +136,6 @@ struct CustomerPages: Sendable {
     static func row(_ customer: Customer) -> [String: Any] {
         ["id": customer.id, "first_name": customer.firstName, "last_name": customer.lastName, "mobile": customer.mobile.e164]
     }
-
-    static func escape(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
 }
 
 extension CustomerInput {

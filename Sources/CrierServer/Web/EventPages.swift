@@ -17,7 +17,7 @@ struct EventPages: Sendable {
             let page = try await store.events.list(venueId: venue.id, window: past ? .past : .upcoming,
                                                    cursor: request.uri.queryParameters.get("cursor").map { String($0) }, limit: 50)
             var data: [String: Any] = ["past": past, "events": page.items.map { Self.row($0, time: time) }, "none": page.items.isEmpty]
-            if let next = page.nextCursor { data["next"] = "/events?\(past ? "when=past&" : "")cursor=\(CustomerPages.escape(next))" }
+            if let next = page.nextCursor { data["next"] = "/events?\(past ? "when=past&" : "")cursor=\(queryValue(next))" }
             return try await staff.render("events", data, context)
         }
         web.get("events/new") { _, context in
@@ -85,22 +85,16 @@ struct EventPages: Sendable {
 
     func event(_ context: CrierRequestContext) async throws -> EventSummary {
         let venue = try context.requireVenue()
-        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw CrierError.notFound("event") }
-        return try await store.events.get(venueId: venue.id, id: id)
+        return try await store.events.get(venueId: venue.id, id: try context.pathID("id", "event"))
     }
 
     func detail(_ request: Request, _ context: CrierRequestContext) async throws -> Response {
         let summary = try await event(context)
         let venue = try context.requireVenue()
         let time = try staff.time(context)
-        let bookings = try await store.bookings.list(venueId: venue.id, filter: BookingFilter(eventId: summary.event.id, status: .active),
-                                                     cursor: nil, limit: 500)
-        var rows: [[String: Any]] = []
-        for booking in bookings.items {
-            let customer = try? await store.customers.get(venueId: venue.id, id: booking.customerId)
-            rows.append(["id": booking.id, "customer_id": booking.customerId,
-                         "customer": customer.map { "\($0.firstName) \($0.lastName)" } ?? "(deleted)",
-                         "seats": booking.seats, "reminder_only": booking.isReminderOnly, "notes": booking.notes ?? ""])
+        let rows: [[String: Any]] = try await store.bookings.withCustomers(venueId: venue.id, eventId: summary.event.id).map { booking, customer in
+            ["id": booking.id, "customer_id": customer.id, "customer": "\(customer.firstName) \(customer.lastName)",
+             "seats": booking.seats, "reminder_only": booking.isReminderOnly, "notes": booking.notes ?? ""]
         }
         var notice = ["added": "Event added.", "saved": "Changes saved. Reminders follow the new time.",
                       "cancelled": "Event cancelled. Its reminders are withdrawn."][request.uri.queryParameters.get("done").map { String($0) } ?? ""]

@@ -22,22 +22,22 @@ struct InboxPages: Sendable {
                 "items": page.items.map { item in
                     ["id": item.message.id, "when": time.dateAndTime(item.message.createdAt), "from": item.message.from ?? "",
                      "body": item.message.body ?? "", "unread": item.readAt == nil, "customer": item.customerName ?? false,
-                     "customer_id": item.message.customerId ?? 0, "mobile": CustomerPages.escape(item.message.from ?? "")] as [String: Any]
+                     "customer_id": item.message.customerId ?? 0, "mobile": queryValue(item.message.from ?? "")] as [String: Any]
                 },
             ]
-            if let next = page.nextCursor { data["next"] = "/inbox?show=\(filter.rawValue)&cursor=\(CustomerPages.escape(next))" }
+            if let next = page.nextCursor { data["next"] = "/inbox?show=\(filter.rawValue)&cursor=\(queryValue(next))" }
             return try await staff.render("inbox", data, context)
         }
         web.post("inbox/:id/read") { request, context in
             let form = try await staff.form(request, context)
             let venue = try context.requireVenue()
-            _ = try await store.inbox.mark(venueId: venue.id, id: try BookingPages.id(context), read: form["read"] != "false")
+            _ = try await store.inbox.mark(venueId: venue.id, id: try context.pathID("id", "inbox message"), read: form["read"] != "false")
             return seeOther("/inbox")
         }
         web.post("inbox/:id/link") { request, context in
             let form = try await staff.form(request, context)
             let venue = try context.requireVenue()
-            let id = try BookingPages.id(context)
+            let id = try context.pathID("id", "inbox message")
             // Staff give the customer by mobile or name; exactly one match links.
             let query = (form["customer"] ?? "").trimmingCharacters(in: .whitespaces)
             let matches = query.isEmpty ? [] : try await store.customers.list(venue: venue, query: query, cursor: nil, limit: 2).items
@@ -50,7 +50,7 @@ struct InboxPages: Sendable {
         web.post("customers/:id/reply") { request, context in
             let form = try await staff.form(request, context)
             let venue = try context.requireVenue()
-            let customerId = try BookingPages.id(context)
+            let customerId = try context.pathID("id", "customer")
             // The form's token makes a double-submitted reply one text, not two.
             _ = try await store.inbox.reply(venueId: venue.id, customerId: customerId, body: form["body"] ?? "",
                                             idempotencyKey: form["reply_key"], actor: context.actor)

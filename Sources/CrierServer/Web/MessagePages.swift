@@ -28,16 +28,15 @@ struct MessagePages: Sendable {
                 "kinds": MessageKind.allCases.map { ["value": $0.rawValue, "label": Self.kindName($0), "selected": $0 == kind] as [String: Any] },
             ]
             if let next = page.nextCursor {
-                let kept = ["status", "kind", "date"].compactMap { key in query.get(key).map { "\(key)=\(CustomerPages.escape(String($0)))" } }
-                data["next"] = "/messages?" + (kept + ["cursor=" + CustomerPages.escape(next)]).joined(separator: "&")
+                let kept = ["status", "kind", "date"].compactMap { key in query.get(key).map { "\(key)=\(queryValue(String($0)))" } }
+                data["next"] = "/messages?" + (kept + ["cursor=" + queryValue(next)]).joined(separator: "&")
             }
             return try await staff.render("messages", data, context)
         }
         web.get("messages/:id") { _, context in
             let venue = try context.requireVenue()
             let time = try staff.time(context)
-            guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw CrierError.notFound("message") }
-            let (message, attempts) = try await store.messages.get(venueId: venue.id, id: id)
+            let (message, attempts) = try await store.messages.get(venueId: venue.id, id: try context.pathID("id", "message"))
             var data = Self.row(message, time: time)
             data["full_body"] = message.body ?? ""
             data["scheduled"] = message.scheduledFor.map(time.dateAndTime) ?? ""

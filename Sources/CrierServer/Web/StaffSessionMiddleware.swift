@@ -26,7 +26,7 @@ struct StaffSessionMiddleware: RouterMiddleware {
         let path = request.uri.path
         guard context.staff != nil || Self.isPublic(path) else {
             // Come back here after signing in (GET pages only: a form's POST can't be replayed).
-            let next = request.method == .get ? "?next=" + (request.uri.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : ""
+            let next = request.method == .get ? "?next=" + queryValue(request.uri.description) : ""
             return seeOther("/login" + next)
         }
         return try await next(request, context)

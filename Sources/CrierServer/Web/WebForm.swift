@@ -41,3 +41,8 @@ struct WebForm: Sendable {
 func seeOther(_ location: String) -> Response {
     Response(status: .seeOther, headers: [.location: location])
 }
+
+/// `text` made safe as one value in a query string (links to the next page, `?next=`).
+func queryValue(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+}

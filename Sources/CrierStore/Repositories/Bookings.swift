@@ -199,6 +199,23 @@ public struct Bookings: Sendable {
         }
     }
 
+    /// An event's active bookings with their customers, by customer name (for the event's page).
+    public func withCustomers(venueId: Int64, eventId: Int64) async throws -> [(booking: Booking, customer: Customer)] {
+        try await store.engine.read { db in
+            let bookings = try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM bookings
+                WHERE venue_id = \(bind: venueId) AND event_id = \(bind: eventId) AND status = 'active' ORDER BY id
+                """).all().map(Self.decode)
+            guard !bookings.isEmpty else { return [] }
+            let customers = try await db.raw("""
+                SELECT \(unsafeRaw: Customers.columns) FROM customers WHERE id IN (\(binds: Array(Set(bookings.map(\.customerId)))))
+                """).all().map(Customers.decode)
+            let byID = Dictionary(uniqueKeysWithValues: customers.map { ($0.id, $0) })
+            return bookings.compactMap { b in byID[b.customerId].map { (b, $0) } }
+                .sorted { ($0.1.lastName, $0.1.firstName, $0.0.id) < ($1.1.lastName, $1.1.firstName, $1.0.id) }
+        }
+    }
+
     static func refuseClosedEvent(_ event: Event, now: Date) throws {
         if event.status == .cancelled {
             throw CrierError.conflict(code: "event_cancelled", message: "\(event.name) is cancelled",
