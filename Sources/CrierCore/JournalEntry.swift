@@ -61,6 +61,9 @@ public enum JournalKind {
     public static let messageUnknown = "message.unknown"
     public static let messageReceived = "message.received"
     public static let messageLinked = "message.linked"
+    public static let staffAdded = "staff.added"
+    public static let staffRoleChanged = "staff.role_changed"
+    public static let staffRemoved = "staff.removed"
 }
 
 /// Who made a change, as recorded in the journal.

@@ -1,6 +1,7 @@
 import CrierCore
 import CrierPluginKit
 import CrierStore
+import CrierTemplates
 import Hummingbird
 import Logging
 import Prometheus
@@ -53,8 +54,8 @@ public enum CrierServer {
         BookingRoutes(store: store).register(on: api)
         MessageRoutes(store: store).register(on: api)
         InboxRoutes(store: store).register(on: api)
+        let directory = WebhookDirectory(store: store)
         if let dispatcher {
-            let directory = WebhookDirectory(store: store)
             ProviderRoutes(store: store, providers: dispatcher.providerList, changed: directory.clear).register(on: api)
             TemplateRoutes(store: store, renderer: dispatcher.renderer, changed: directory.clear).register(on: api)
             let hooks = dispatcher.providerList.compactMap { $0 as? any SMSWebhooks & SMSProvider }
@@ -66,7 +67,9 @@ public enum CrierServer {
         }
         if let testClock, let dispatcher { TestClockRoutes(clock: testClock, dispatcher: dispatcher).register(on: api) }
         WebRoutes(store: store, pages: pages, onboarding: StaffOnboarding(store: store, cost: bcryptCost),
-                  publicURL: dispatcher?.publicURL ?? publicURL).register(on: router)
+                  publicURL: dispatcher?.publicURL ?? publicURL, providers: dispatcher?.providerList ?? [],
+                  renderer: try dispatcher?.renderer ?? SMSRenderer(defaults: DefaultTemplates.sms()), changed: directory.clear
+        ).register(on: router)
         return router
     }
 

@@ -127,4 +127,25 @@ struct EventBookingAPITests {
             #expect(try await api.get("/api/v1/venue")["timezone"] == "Europe/London")
         }
     }
+
+    @Test(arguments: TestEngines.all)
+    func cancellingAnEventCanTextEveryoneBooked(engine: EngineKind) async throws {
+        try await APIHarness.run(engine) { api in
+            let event = try await api.event()
+            let ann = try await api.customer(), bo = try await api.customer("Bo", "Ray", mobile: "07700 900124")
+            _ = try await api.booking(customer: ann, event: event, seats: 2)
+            let boBooking = try await api.booking(customer: bo, event: event, seats: 0)
+            _ = try await api.post("/api/v1/bookings/\(boBooking)/cancel", "")
+            let typo = try await api.post("/api/v1/events/\(event)/cancel", #"{"text_attendees":"yes"}"#)
+            #expect(typo.status == .unprocessableContent && typo.fieldErrors["text_attendees"] != nil)
+            #expect(try await api.get("/api/v1/events/\(event)")["status"] == "scheduled", "a refused request changes nothing")
+            let cancelled = try await api.post("/api/v1/events/\(event)/cancel", #"{"text_attendees":true}"#)
+            #expect(cancelled["status"] == "cancelled")
+            _ = try await api.post("/api/v1/events/\(event)/cancel", #"{"text_attendees":true}"#)
+            let texts = try await api.get("/api/v1/messages?kind=booking_cancelled")["items"]?.array ?? []
+            // Ann is told once; Bo had cancelled already and was told then, not again.
+            #expect(texts.count == 2)
+            #expect(Set(texts.compactMap { $0["customer_id"]?.int }) == [Int(ann), Int(bo)])
+        }
+    }
 }

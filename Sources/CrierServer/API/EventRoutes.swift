@@ -65,9 +65,14 @@ struct EventRoutes {
             if target == .cancelled { event = try await store.events.cancel(venueId: venue.id, id: id, actor: context.actor) }
             return JSONResponse(Representation.event(event, zone: venue.timeZone))
         }
-        events.post(":id/cancel") { _, context in
+        events.post(":id/cancel") { request, context in
             let venue = try context.requireVenue()
-            let event = try await store.events.cancel(venueId: venue.id, id: try context.pathID("id", "event"), actor: context.actor)
+            // The body is optional: `{"text_attendees": true}` also texts everyone booked.
+            var body = try await JSONBody.read(request, allowed: ["text_attendees"], emptyAllowed: true)
+            let textAttendees = body.bool("text_attendees") ?? false
+            try body.throwIfInvalid()
+            let event = try await store.events.cancel(
+                venueId: venue.id, id: try context.pathID("id", "event"), textAttendees: textAttendees, actor: context.actor)
             return JSONResponse(Representation.event(event, zone: venue.timeZone))
         }
         events.delete(":id") { _, context in

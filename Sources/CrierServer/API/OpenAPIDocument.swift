@@ -38,6 +38,7 @@ enum OpenAPIDocument {
         "Venue": object(["id": integer(), "slug": string(), "name": string(), "timezone": string(), "default_region": string(),
                          "quiet_hours": ["oneOf": .array([object(["start": string(), "end": string()]), ["type": "null"]])],
                          "sms_enabled": boolean, "created_at": string("date-time")]),
+        "EventCancel": object(["text_attendees": boolean]),
         "CustomerInput": object(["first_name": string(), "last_name": string(), "mobile": string(), "email": string(nullable: true),
                                  "notes": string(nullable: true)]),
         "Customer": object(["id": integer(), "first_name": string(), "last_name": string(), "mobile": string(),
@@ -104,7 +105,8 @@ enum OpenAPIDocument {
         "422": response("invalid fields", "Error"),
     ]
     static func op(
-        _ summary: String, body: String? = nil, ok: (String, String?), query: [String] = [], path: Bool = false, name: Bool = false
+        _ summary: String, body: String? = nil, bodyRequired: Bool = true, ok: (String, String?), query: [String] = [], path: Bool = false,
+        name: Bool = false
     ) -> JSONValue {
         var responses = errors
         responses[ok.0] = response(summary, ok.1)
@@ -113,7 +115,7 @@ enum OpenAPIDocument {
         if name { params.append(["name": "name", "in": "path", "required": true, "schema": ["type": "string"]]) }
         var operation: [String: JSONValue] = ["summary": .string(summary), "responses": .object(responses)]
         if !params.isEmpty { operation["parameters"] = .array(params) }
-        if let body { operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]] }
+        if let body { operation["requestBody"] = ["required": .bool(bodyRequired), "content": ["application/json": ["schema": ref(body)]]] }
         return .object(operation)
     }
 
@@ -134,7 +136,8 @@ enum OpenAPIDocument {
         "/api/v1/events/{id}": ["get": op("An event with seat counts", ok: ("200", "Event"), path: true),
                                 "patch": op("Change an event", body: "EventInput", ok: ("200", "Event"), path: true),
                                 "delete": op("Delete an event without active bookings", ok: ("204", nil), path: true)],
-        "/api/v1/events/{id}/cancel": ["post": op("Cancel an event", ok: ("200", "Event"), path: true)],
+        "/api/v1/events/{id}/cancel": ["post": op("Cancel an event; text_attendees also texts everyone booked", body: "EventCancel",
+                                                  bodyRequired: false, ok: ("200", "Event"), path: true)],
         "/api/v1/bookings": ["post": op("Book a customer onto an event (seats 0 = reminder only)", body: "BookingInput", ok: ("201", "Booking")),
                              "get": op("List bookings", ok: ("200", "BookingList"),
                                        query: ["customer_id", "event_id", "status", "reminder_only", "cursor", "limit"])],

@@ -57,14 +57,10 @@ struct TemplateRoutes {
             if let given { text = given } else {
                 text = try await store.templates.overrides(venueId: venue.id)[name] ?? renderer.defaults[name] ?? ""
             }
-            switch renderer.render(text, name: name, kind: kind, fields: Self.sample(venue: venue, reminderOnly: name.hasSuffix("_reminder_only"), now: store.clock.now())) {
-            case .success(let rendered):
-                let m = SMSMeasurement(rendered)
-                return JSONResponse(["text": .string(rendered), "encoding": .string(m.encoding.rawValue), "characters": .from(m.characters),
-                                     "units": .from(m.units), "segments": .from(m.segments)])
-            case .failure(let failure):
-                throw APIError.invalid(FieldErrors("body", failure.detail))
-            }
+            let preview = try TemplatePreview.render(text, name: name, kind: kind, venue: venue, renderer: renderer, now: store.clock.now())
+            let m = preview.measurement
+            return JSONResponse(["text": .string(preview.text), "encoding": .string(m.encoding.rawValue), "characters": .from(m.characters),
+                                 "units": .from(m.units), "segments": .from(m.segments)])
         }
     }
 
@@ -78,14 +74,5 @@ struct TemplateRoutes {
     func item(_ name: String, kind: MessageKind, override: String?, venue: Venue) -> JSONValue {
         ["name": .string(name), "kind": .string(kind.rawValue), "default": .from(renderer.defaults[name]),
          "override": .from(override), "fields": .array(TemplateRules.fields(for: kind).sorted().map(JSONValue.string))]
-    }
-
-    /// Sample values for previews: a real-looking booking at the venue, a week from now.
-    static func sample(venue: Venue, reminderOnly: Bool, now: Date) -> [String: String] {
-        let when = HumanTime(zone: venue.timeZone)
-        let start = now.addingTimeInterval(7 * 86_400)
-        return ["first_name": "Sam", "last_name": "Taylor", "venue_name": venue.name, "event_name": "Quiz night",
-                "event_when": when.dateAndTime(start), "event_date": when.date(start), "event_time": when.time(start),
-                "seats": reminderOnly ? "0" : "4", "seats_text": reminderOnly ? "0 seats" : "4 seats", "notes": "Window table"]
     }
 }

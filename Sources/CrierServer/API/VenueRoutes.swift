@@ -13,29 +13,20 @@ struct VenueRoutes {
         api.patch("venue") { request, context in
             let venue = try context.requireVenue()
             var body = try await JSONBody.read(request, allowed: ["name", "timezone", "default_region", "quiet_hours", "sms_enabled"])
-            let name = body.string("name"), timezone = body.string("timezone"), region = body.string("default_region")
-            let sms = body.bool("sms_enabled")
-            var quiet: QuietHours??
+            var change = VenueChange(
+                name: body.string("name"), timezone: body.string("timezone"), defaultRegion: body.string("default_region"),
+                smsEnabled: body.bool("sms_enabled"))
             switch body.object("quiet_hours") {
-            case nil: quiet = nil
-            case .some(nil): quiet = .some(nil)
+            case nil: break
+            case .some(nil): change.quietHours = .some(nil)
             case .some(.some(let q)):
                 let start = q["start"].flatMap { if case .string(let s) = $0 { LocalTime(s) } else { nil } }
                 let end = q["end"].flatMap { if case .string(let s) = $0 { LocalTime(s) } else { nil } }
-                if let start, let end, q.count == 2 { quiet = .some(QuietHours(start: start, end: end)) }
+                if let start, let end, q.count == 2 { change.quietHours = .some(QuietHours(start: start, end: end)) }
                 else { body.errors.add("quiet_hours", "must be {\"start\": \"HH:MM\", \"end\": \"HH:MM\"} or null") }
             }
             try body.throwIfInvalid()
-            let quietHours = quiet
-            let updated = try await store.venues.update(id: venue.id, actor: context.actor) { current throws(CrierError) in
-                do throws(FieldErrors) {
-                    return try VenueSettings.validate(
-                        slug: current.slug, name: name.map { $0 ?? "" } ?? current.name,
-                        timezone: timezone.map { $0 ?? "" } ?? current.timezone,
-                        defaultRegion: region.map { $0 ?? "" } ?? current.defaultRegion,
-                        quietHours: quietHours ?? current.quietHours, smsEnabled: sms ?? current.smsEnabled)
-                } catch { throw .invalid(error) }
-            }
+            let updated = try await change.save(store: store, venueId: venue.id, actor: context.actor)
             return JSONResponse(Representation.venue(updated))
         }
     }

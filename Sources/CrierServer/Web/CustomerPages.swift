@@ -42,7 +42,7 @@ struct CustomerPages: Sendable {
             } catch let error as CrierError {
                 guard let errors = error.fieldMessages else { throw error }
                 return try await staff.render("customer_form", self.form(title: "Add a customer", action: "/customers/new", input: input,
-                                                                         errors: errors, inbox: form["inbox"]), context, status: .unprocessableContent)
+                                                                         errors: errors, inbox: form["inbox"]), context, status: error.formStatus)
             }
         }
         web.get("customers/:id") { request, context in try await detail(request, context) }
@@ -64,7 +64,7 @@ struct CustomerPages: Sendable {
                 guard let errors = error.fieldMessages else { throw error }
                 return try await staff.render("customer_form", self.form(title: "Edit \(current.firstName) \(current.lastName)",
                                                                          action: "/customers/\(current.id)/edit", input: input, errors: errors,
-                                                                         inbox: nil), context, status: .unprocessableContent)
+                                                                         inbox: nil), context, status: error.formStatus)
             }
         }
         web.get("customers/:id/delete") { _, context in

@@ -37,7 +37,7 @@ struct EventPages: Sendable {
                 guard var fields = error.fieldMessages else { throw error }
                 for (field, message) in errors.fields { fields.add(field, message) }
                 return try await staff.render("event_form", self.form(title: "Add an event", action: "/events/new", input: input, errors: fields),
-                                              context, status: .unprocessableContent)
+                                              context, status: error.formStatus)
             }
         }
         web.get("events/:id") { request, context in try await detail(request, context) }
@@ -67,19 +67,24 @@ struct EventPages: Sendable {
                 guard var fields = error.fieldMessages else { throw error }
                 for (field, message) in errors.fields { fields.add(field, message) }
                 return try await staff.render("event_form", self.form(title: "Edit \(current.event.name)", action: "/events/\(current.event.id)/edit",
-                                                                      input: input, errors: fields), context, status: .unprocessableContent)
+                                                                      input: input, errors: fields), context, status: error.formStatus)
             }
         }
         web.get("events/:id/cancel") { _, context in
             let event = try await event(context)
-            return try await staff.render("event_cancel", ["id": event.event.id, "name": event.event.name,
-                                                           "bookings": event.seatedBookings + event.reminderOnlyBookings], context)
+            let bookings = event.seatedBookings + event.reminderOnlyBookings
+            return try await staff.render("event_cancel", [
+                "id": event.event.id, "name": event.event.name, "bookings": bookings, "has_bookings": bookings > 0,
+                "text": FormField.checkbox(name: "text_attendees", label: "Text the \(bookings) people booked that it is cancelled", checked: false,
+                                           hint: "They get the “booking cancelled” text (see Settings, Templates). Anyone who opted out is not texted.").values,
+            ], context)
         }
         web.post("events/:id/cancel") { request, context in
-            _ = try await staff.form(request, context)
+            let form = try await staff.form(request, context)
             let event = try await event(context)
-            _ = try await store.events.cancel(venueId: event.event.venueId, id: event.event.id, actor: context.actor)
-            return seeOther("/events/\(event.event.id)?done=cancelled")
+            let text = form["text_attendees"] == "true"
+            _ = try await store.events.cancel(venueId: event.event.venueId, id: event.event.id, textAttendees: text, actor: context.actor)
+            return seeOther("/events/\(event.event.id)?done=\(text ? "cancelled_texted" : "cancelled")")
         }
     }
 
@@ -97,7 +102,8 @@ struct EventPages: Sendable {
              "seats": booking.seats, "reminder_only": booking.isReminderOnly, "notes": booking.notes ?? ""]
         }
         var notice = ["added": "Event added.", "saved": "Changes saved. Reminders follow the new time.",
-                      "cancelled": "Event cancelled. Its reminders are withdrawn."][request.uri.queryParameters.get("done").map { String($0) } ?? ""]
+                      "cancelled": "Event cancelled. Its reminders are withdrawn.",
+                      "cancelled_texted": "Event cancelled. Its reminders are withdrawn, and everyone booked is being texted."][request.uri.queryParameters.get("done").map { String($0) } ?? ""]
         if let bookingId = request.uri.queryParameters.get("booking").flatMap({ Int64($0) }) {
             notice = try await BookingPages.queuedNotice(store: store, venueId: venue.id, bookingId: bookingId,
                                                          done: request.uri.queryParameters.get("done").map { String($0) } ?? "", time: time)

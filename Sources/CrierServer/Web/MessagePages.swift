@@ -39,6 +39,12 @@ struct MessagePages: Sendable {
             let (message, attempts) = try await store.messages.get(venueId: venue.id, id: try context.pathID("id", "message"))
             var data = Self.row(message, time: time)
             data["full_body"] = message.body ?? ""
+            if let customerId = message.customerId {
+                do {
+                    let customer = try await store.customers.get(venueId: venue.id, id: customerId)
+                    data["customer_name"] = "\(customer.firstName) \(customer.lastName)"
+                } catch CrierError.notFound(_) {}  // deleted since: the page says so
+            }
             data["scheduled"] = message.scheduledFor.map(time.dateAndTime) ?? ""
             data["sent"] = message.sentAt.map(time.dateAndTime) ?? ""
             data["encoding"] = message.encoding?.rawValue ?? ""

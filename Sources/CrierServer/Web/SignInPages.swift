@@ -63,7 +63,7 @@ struct SignInPages: Sendable {
         } catch let error as CrierError {
             guard let fields = error.fieldMessages else { throw error }
             return signInForm(request, page: "setup", fields: setupFields(email: email, name: name, timezone: timezone, errors: fields),
-                              status: .unprocessableContent)
+                              status: error.formStatus)
         }
     }
 
@@ -136,18 +136,4 @@ struct SignInPages: Sendable {
 
     /// A bcrypt hash of nothing anyone knows, checked when the email has no account (made once, when first needed).
     static let dummyHash = Bcrypt.hash(Secret.random(prefix: ""), cost: 12)
-}
-
-extension CrierError {
-    /// A refusal's per-field messages, for showing next to a form's inputs (nil: not about fields).
-    var fieldMessages: FieldErrors? {
-        switch self {
-        case .invalid(let errors): return errors
-        case .conflict(_, _, let fields, _) where !fields.isEmpty:
-            var errors = FieldErrors()
-            for (field, message) in fields { errors.add(field, message) }
-            return errors
-        default: return nil
-        }
-    }
 }

@@ -15,7 +15,8 @@ struct WebErrorMiddleware: RouterMiddleware {
             switch error {
             case .notFound(let what): return page(.notFound, "Not found", "That \(what) doesn't exist, or isn't in this venue.", context)
             case .forbidden(let message): return page(.forbidden, "Not allowed", message, context)
-            case .invalid, .conflict: return page(.unprocessableContent, "That didn't work", error.message, context)
+            case .invalid: return page(.unprocessableContent, "That didn't work", error.message, context)
+            case .conflict: return page(.conflict, "That didn't work", error.message, context)
             }
         } catch let error as any HTTPResponseError {
             switch error.status {

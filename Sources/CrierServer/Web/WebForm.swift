@@ -46,3 +46,24 @@ func seeOther(_ location: String) -> Response {
 func queryValue(_ text: String) -> String {
     text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
 }
+
+extension CrierError {
+    /// A refusal's per-field messages, for showing next to a form's inputs (nil: not about fields).
+    var fieldMessages: FieldErrors? {
+        switch self {
+        case .invalid(let errors): return errors
+        case .conflict(_, _, let fields, _) where !fields.isEmpty:
+            var errors = FieldErrors()
+            for (field, message) in fields { errors.add(field, message) }
+            return errors
+        default: return nil
+        }
+    }
+
+    /// The status of a form shown again with its problems: 409 when it clashed with what exists
+    /// (a taken email, a full event), 422 when what was typed is wrong.
+    var formStatus: HTTPResponse.Status {
+        if case .conflict = self { return .conflict }
+        return .unprocessableContent
+    }
+}

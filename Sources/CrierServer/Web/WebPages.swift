@@ -69,10 +69,22 @@ struct FormField {
     var autocomplete: String?
     var textarea = false
     var min: String?
+    /// A `<select>`'s choices as (value, label); the one equal to `value` is selected.
+    var options: [(value: String, label: String)]?
+
+    /// A checkbox: sent as "true" when ticked, absent when not.
+    static func checkbox(name: String, label: String, checked: Bool, hint: String? = nil, error: String? = nil) -> FormField {
+        FormField(name: name, label: label, value: checked ? "true" : nil, type: "checkbox", error: error, hint: hint)
+    }
 
     var values: [String: Any] {
         var values: [String: Any] = ["name": name, "label": label, "type": type, "value": value ?? "", "required": required,
-                                     "textarea": textarea]
+                                     "textarea": textarea, "checkbox": type == "checkbox", "checked": type == "checkbox" && value != nil]
+        if let options {
+            values["select"] = true
+            values["options"] = options.map { ["value": $0.value, "label": $0.label, "selected": $0.value == value] as [String: Any] }
+        }
+        values["input"] = !textarea && options == nil && type != "checkbox"
         if let error { values["error"] = error }
         if let hint { values["hint"] = hint }
         if let autocomplete { values["autocomplete"] = autocomplete }

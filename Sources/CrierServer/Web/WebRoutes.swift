@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import Hummingbird
 
@@ -9,6 +10,11 @@ struct WebRoutes: Sendable {
     let pages: WebPages
     let onboarding: StaffOnboarding
     let publicURL: String?
+    /// The SMS providers built in, and the templates' renderer (settings pages use both).
+    let providers: [any SMSProvider]
+    let renderer: SMSRenderer
+    /// Called after provider settings or templates change (webhooks forget what they cached).
+    let changed: @Sendable () -> Void
 
     func register(on router: Router<CrierRequestContext>) {
         let css = pages.stylesheet
@@ -25,6 +31,11 @@ struct WebRoutes: Sendable {
         BookingPages(staff: pages).register(on: web)
         InboxPages(staff: pages).register(on: web)
         MessagePages(staff: pages).register(on: web)
+        SettingsPages(staff: pages, providers: providers).register(on: web)
+        ProviderSettingsPage(staff: pages, change: ProviderChange(store: store, providers: providers, changed: changed)).register(on: web)
+        TemplateSettingsPages(staff: pages, renderer: renderer, changed: changed).register(on: web)
+        StaffSettingsPage(staff: pages, onboarding: onboarding).register(on: web)
+        APIKeySettingsPage(staff: pages).register(on: web)
     }
 }
 
@@ -50,6 +61,13 @@ struct StaffPages: Sendable {
 
     func requireStaff(_ context: CrierRequestContext) throws -> StaffSession {
         guard let staff = context.staff else { throw CrierError.forbidden("Log in first.") }
+        return staff
+    }
+
+    /// The session of an owner or manager: settings and staff are theirs to change.
+    func requireManager(_ context: CrierRequestContext) throws -> StaffSession {
+        let staff = try requireStaff(context)
+        guard staff.canManage else { throw CrierError.forbidden("Only the venue's owners and managers can see and change settings.") }
         return staff
     }
 

@@ -110,22 +110,39 @@ public struct Events: Sendable {
     }
 
     /// Cancels an event. Its bookings stay (they record who was coming); cancelling twice changes nothing.
-    public func cancel(venueId: Int64, id: Int64, actor: Actor) async throws -> EventSummary {
+    /// With `textAttendees`, everyone with an active booking is sent the booking-cancelled text in the
+    /// same transaction, keyed per booking, so repeating the request (or later cancelling one of the
+    /// bookings) never texts anyone twice.
+    public func cancel(venueId: Int64, id: Int64, textAttendees: Bool = false, actor: Actor) async throws -> EventSummary {
         let now = store.clock.now()
         return try await store.engine.transaction { db in
             var event = try await Self.fetch(db, venueId: venueId, id: id, lock: true)
+            let journal = JournalWriter(db: db, actor: actor, at: now)
+            let outbox = Outbox(db: db, journal: journal)
             if event.status == .scheduled {
                 try await db.raw("""
                     UPDATE events SET status = \(bind: EventStatus.cancelled.rawValue), cancelled_at = \(bind: now.millisecondsSince1970),
                         updated_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: id)
                     """).run()
-                let journal = JournalWriter(db: db, actor: actor, at: now)
                 try await journal.append(
                     venueId: venueId, customerId: nil, kind: JournalKind.eventCancelled, subjectType: "event", subjectId: id,
-                    data: ["name": .string(event.name)])
-                try await Outbox(db: db, journal: journal).withdrawPending(.event(id), reason: MessageReason.eventCancelled)
+                    data: ["name": .string(event.name), "text_attendees": .bool(textAttendees)])
+                try await outbox.withdrawPending(.event(id), reason: MessageReason.eventCancelled)
                 event.status = .cancelled
                 event.updatedAt = now
+            }
+            if textAttendees {
+                let attendees = try await db.raw("""
+                    SELECT b.id, b.customer_id, c.mobile FROM bookings b JOIN customers c ON c.id = b.customer_id
+                    WHERE b.event_id = \(bind: id) AND b.status = 'active' ORDER BY b.id
+                    """).all()
+                for row in attendees {
+                    let bookingId = try row.decode(column: "id", as: Int64.self)
+                    try await outbox.enqueue(
+                        venueId: venueId, customerId: try row.decode(column: "customer_id", as: Int64.self), bookingId: bookingId,
+                        eventId: id, kind: .bookingCancelled, to: PhoneNumber(trusted: try row.decode(column: "mobile", as: String.self)),
+                        key: "booking_cancelled:booking:\(bookingId)", at: now)
+                }
             }
             return try await Self.summaries(db, [event])[0]
         }

@@ -1,0 +1,127 @@
+import CrierCore
+import CrierPluginKit
+import CrierStore
+import Foundation
+import Hummingbird
+
+/// Settings, for owners and managers only: the venue (name, timezone, region, quiet hours, kill
+/// switch) here; the provider, templates, staff and API keys each on their own page; and what this
+/// server has built in. Changes go through the same operations as the JSON API.
+struct SettingsPages: Sendable {
+    let staff: StaffPages
+    let providers: [any SMSProvider]
+    var store: Store { staff.store }
+
+    func register(on web: RouterGroup<CrierRequestContext>) {
+        web.get("settings") { request, context in
+            _ = try staff.requireManager(context)
+            let venue = try context.requireVenue()
+            let done = request.uri.queryParameters.get("done") == "saved" ? "Settings saved." : nil
+            return try await render(venueForm(VenueForm(venue), errors: FieldErrors()), context, notice: done)
+        }
+        web.post("settings") { request, context in
+            _ = try staff.requireManager(context)
+            let form = try await staff.form(request, context)
+            let venue = try context.requireVenue()
+            let typed = VenueForm(form)
+            var errors = FieldErrors()
+            let change = VenueChange(
+                name: .some(typed.name), timezone: .some(typed.timezone), defaultRegion: .some(typed.defaultRegion),
+                quietHours: VenueChange.quietHours(start: typed.quietStart, end: typed.quietEnd, errors: &errors), smsEnabled: typed.smsEnabled)
+            do {
+                if !errors.isEmpty {
+                    // Quiet hours were wrong: check the rest too, so every problem shows at once.
+                    do throws(FieldErrors) {
+                        _ = try VenueSettings.validate(slug: venue.slug, name: typed.name, timezone: typed.timezone, defaultRegion: typed.defaultRegion)
+                    } catch { for (field, message) in error.fields { errors.add(field, message) } }
+                    throw CrierError.invalid(errors)
+                }
+                _ = try await change.save(store: store, venueId: venue.id, actor: context.actor)
+                return seeOther("/settings?done=saved")
+            } catch let error as CrierError {
+                guard let fields = error.fieldMessages else { throw error }
+                return try await render(venueForm(typed, errors: fields), context, status: error.formStatus)
+            }
+        }
+        web.get("settings/plugins") { _, context in
+            _ = try staff.requireManager(context)
+            let venue = try context.requireVenue()
+            let current = try await store.venues.provider(venueId: venue.id).id
+            let rows: [[String: Any]] = providers.map { provider in
+                ["id": provider.id, "in_use": provider.id == current, "settings": provider.settingKeys.all.sorted().joined(separator: ", "),
+                 "webhooks": provider is any SMSWebhooks]
+            }
+            return try await staff.render("settings_plugins", ["tabs": SettingsTabs.values(current: "plugins"), "providers": rows], context)
+        }
+    }
+
+    func render(_ data: [String: Any], _ context: CrierRequestContext, notice: String? = nil, status: HTTPResponse.Status = .ok)
+        async throws -> Response
+    {
+        var data = data
+        data["tabs"] = SettingsTabs.values(current: "venue")
+        return try await staff.render("settings", data, context, notice: notice, status: status)
+    }
+
+    func venueForm(_ typed: VenueForm, errors: FieldErrors) -> [String: Any] {
+        let zones = TimeZone.knownTimeZoneIdentifiers.filter { $0.contains("/") || $0 == "UTC" }.sorted()
+        var data: [String: Any] = ["fields": [
+            FormField(name: "name", label: "Venue name", value: typed.name, error: errors.fields["name"], required: true),
+            FormField(name: "timezone", label: "Timezone", value: typed.timezone, error: errors.fields["timezone"],
+                      hint: "Event times are entered, and reminders timed, in this zone.", options: zones.map { ($0, $0) }),
+            FormField(name: "default_region", label: "Country for local numbers", value: typed.defaultRegion, error: errors.fields["default_region"],
+                      hint: "A mobile typed without +country code is read as this country's.",
+                      options: NumberingPlans.supportedRegions.map { code in
+                          (code, Locale(identifier: "en_GB").localizedString(forRegionCode: code).map { "\($0) (\(code))" } ?? code)
+                      }),
+        ].map(\.values), "quiet": [
+            FormField(name: "quiet_hours.start", label: "From", value: typed.quietStart, type: "time", error: errors.fields["quiet_hours"]),
+            FormField(name: "quiet_hours.end", label: "Until", value: typed.quietEnd, type: "time"),
+        ].map(\.values), "switch": FormField.checkbox(
+            name: "sms_enabled", label: "Send texts", checked: typed.smsEnabled,
+            hint: "The kill switch: untick to stop every outgoing text at once. Texts due meanwhile are suppressed, not sent later.",
+            error: errors.fields["sms_enabled"]).values]
+        if !errors.isEmpty { data["problem"] = "Please fix the fields marked below." }
+        return data
+    }
+}
+
+/// The venue form's values, as stored or as typed.
+struct VenueForm {
+    var name: String
+    var timezone: String
+    var defaultRegion: String
+    var quietStart: String
+    var quietEnd: String
+    var smsEnabled: Bool
+
+    init(_ venue: Venue) {
+        name = venue.name
+        timezone = venue.timezone
+        defaultRegion = venue.defaultRegion
+        quietStart = venue.quietHours?.start.description ?? ""
+        quietEnd = venue.quietHours?.end.description ?? ""
+        smsEnabled = venue.smsEnabled
+    }
+
+    init(_ form: WebForm) {
+        name = form["name"] ?? ""
+        timezone = form["timezone"] ?? ""
+        defaultRegion = form["default_region"] ?? ""
+        quietStart = form["quiet_hours.start"] ?? ""
+        quietEnd = form["quiet_hours.end"] ?? ""
+        // An unticked checkbox sends nothing.
+        smsEnabled = form["sms_enabled"] == "true"
+    }
+}
+
+/// The links along the top of every settings page.
+enum SettingsTabs {
+    static let all = [("venue", "/settings", "Venue"), ("provider", "/settings/provider", "SMS provider"),
+                      ("templates", "/settings/templates", "Templates"), ("staff", "/settings/staff", "Staff"),
+                      ("api_keys", "/settings/api-keys", "API keys"), ("plugins", "/settings/plugins", "Plugins")]
+
+    static func values(current: String) -> [[String: Any]] {
+        all.map { ["href": $0.1, "label": $0.2, "current": $0.0 == current] }
+    }
+}

@@ -1,0 +1,107 @@
+import CrierCore
+import Foundation
+import SQLKit
+
+/// One person on a venue's staff, as the settings page lists them.
+public struct StaffMember: Sendable, Equatable {
+    public var userId: Int64
+    public var email: String
+    public var role: Role
+    public var createdAt: Date
+}
+
+/// A venue's staff list: who may sign in to it and with what role. Every change is journaled, and
+/// the last owner can be neither demoted nor removed, so a venue is never left without one.
+extension StaffAccounts {
+    public func members(venueId: Int64) async throws -> [StaffMember] {
+        try await store.engine.read { db in
+            try await Self.members(db, venueId: venueId, lock: false)
+        }
+    }
+
+    /// Adds `email` to the venue's staff. A new address needs `passwordHash` (a new account); an
+    /// existing account (staff of another venue) keeps its password. Already on the staff is a 409.
+    public func addMember(venueId: Int64, email: String, passwordHash: String?, role: Role, actor: Actor) async throws -> StaffMember {
+        let now = store.clock.now()
+        return try await store.retryingAfterRace {
+            try await store.engine.transaction { db in
+                var userId: Int64
+                var created = now
+                if let row = try await db.raw("SELECT id, created_at FROM staff_users WHERE email = \(bind: email)").first() {
+                    userId = try row.decode(column: "id", as: Int64.self)
+                    created = Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+                    if try await db.raw("""
+                        SELECT role FROM memberships WHERE user_id = \(bind: userId) AND venue_id = \(bind: venueId)
+                        """).first() != nil {
+                        throw CrierError.conflict(code: "already_staff", message: "\(email) is already on the staff",
+                                                  fields: ["email": "is already on the staff"])
+                    }
+                    try await db.raw("""
+                        INSERT INTO memberships (user_id, venue_id, role) VALUES (\(bind: userId), \(bind: venueId), \(bind: role.rawValue))
+                        """).run()
+                } else {
+                    guard let passwordHash else {
+                        throw CrierError.invalid(FieldErrors("password", "is required for someone new to Crier"))
+                    }
+                    userId = try await Self.insert(db, email: email, passwordHash: passwordHash, venueId: venueId, role: role, now: now).id
+                }
+                try await JournalWriter(db: db, actor: actor, at: now).append(
+                    venueId: venueId, customerId: nil, kind: JournalKind.staffAdded, subjectType: "staff", subjectId: userId,
+                    data: ["email": .string(email), "role": .string(role.rawValue)])
+                return StaffMember(userId: userId, email: email, role: role, createdAt: created)
+            }
+        }
+    }
+
+    /// Changes someone's role in the venue.
+    public func setRole(venueId: Int64, userId: Int64, role: Role, actor: Actor) async throws {
+        let now = store.clock.now()
+        try await store.engine.transaction { db in
+            let staff = try await Self.members(db, venueId: venueId, lock: true)
+            guard let member = staff.first(where: { $0.userId == userId }) else { throw CrierError.notFound("staff member") }
+            guard member.role != role else { return }
+            try Self.refuseLastOwner(member, staff, doing: "demote")
+            try await db.raw("""
+                UPDATE memberships SET role = \(bind: role.rawValue) WHERE user_id = \(bind: userId) AND venue_id = \(bind: venueId)
+                """).run()
+            try await JournalWriter(db: db, actor: actor, at: now).append(
+                venueId: venueId, customerId: nil, kind: JournalKind.staffRoleChanged, subjectType: "staff", subjectId: userId,
+                data: ["email": .string(member.email), "role": .string(role.rawValue), "was": .string(member.role.rawValue)])
+        }
+    }
+
+    /// Takes someone off the venue's staff; their sessions in it end at once (sessions join memberships).
+    public func removeMember(venueId: Int64, userId: Int64, actor: Actor) async throws {
+        let now = store.clock.now()
+        try await store.engine.transaction { db in
+            let staff = try await Self.members(db, venueId: venueId, lock: true)
+            guard let member = staff.first(where: { $0.userId == userId }) else { throw CrierError.notFound("staff member") }
+            try Self.refuseLastOwner(member, staff, doing: "remove")
+            try await db.raw("DELETE FROM memberships WHERE user_id = \(bind: userId) AND venue_id = \(bind: venueId)").run()
+            try await JournalWriter(db: db, actor: actor, at: now).append(
+                venueId: venueId, customerId: nil, kind: JournalKind.staffRemoved, subjectType: "staff", subjectId: userId,
+                data: ["email": .string(member.email), "role": .string(member.role.rawValue)])
+        }
+    }
+
+    static func refuseLastOwner(_ member: StaffMember, _ staff: [StaffMember], doing verb: String) throws {
+        if member.role == .owner, staff.filter({ $0.role == .owner }).count == 1 {
+            throw CrierError.conflict(code: "last_owner", message: "\(member.email) is the venue's only owner: make someone else owner first, then \(verb) them")
+        }
+    }
+
+    /// The staff in email order; `lock` holds their rows on PostgreSQL so two owners demoting each
+    /// other at once can't both pass the last-owner check (SQLite's single writer already serialises).
+    static func members(_ db: any SQLDatabase, venueId: Int64, lock: Bool) async throws -> [StaffMember] {
+        let suffix = lock && db.dialect.name == "postgresql" ? " FOR UPDATE OF m" : ""
+        return try await db.raw("""
+            SELECT m.user_id, u.email, m.role, u.created_at FROM memberships m JOIN staff_users u ON u.id = m.user_id
+            WHERE m.venue_id = \(bind: venueId) ORDER BY u.email\(unsafeRaw: suffix)
+            """).all().map { row in
+            StaffMember(
+                userId: try row.decode(column: "user_id", as: Int64.self), email: try row.decode(column: "email", as: String.self),
+                role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .staff,
+                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+}
