@@ -64,11 +64,10 @@ struct SettingsPages: Sendable {
     }
 
     func venueForm(_ typed: VenueForm, errors: FieldErrors) -> [String: Any] {
-        let zones = TimeZone.knownTimeZoneIdentifiers.filter { $0.contains("/") || $0 == "UTC" }.sorted()
         var data: [String: Any] = ["fields": [
             FormField(name: "name", label: "Venue name", value: typed.name, error: errors.fields["name"], required: true),
             FormField(name: "timezone", label: "Timezone", value: typed.timezone, error: errors.fields["timezone"],
-                      hint: "Event times are entered, and reminders timed, in this zone.", options: zones.map { ($0, $0) }),
+                      hint: "Event times are entered, and reminders timed, in this zone.", options: VenueForm.zones.map { ($0, $0) }),
             FormField(name: "default_region", label: "Country for local numbers", value: typed.defaultRegion, error: errors.fields["default_region"],
                       hint: "A mobile typed without +country code is read as this country's.",
                       options: NumberingPlans.supportedRegions.map { code in
@@ -88,6 +87,9 @@ struct SettingsPages: Sendable {
 
 /// The venue form's values, as stored or as typed.
 struct VenueForm {
+    /// The zones offered: IANA region/city names (what `VenueSettings` accepts), A-Z.
+    static let zones = TimeZone.knownTimeZoneIdentifiers.filter { $0.contains("/") || $0 == "UTC" }.sorted()
+
     var name: String
     var timezone: String
     var defaultRegion: String

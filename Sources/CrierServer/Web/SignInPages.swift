@@ -116,7 +116,7 @@ struct SignInPages: Sendable {
                    hint: "At least \(StaffOnboarding.minimumPasswordLength) characters.", required: true, autocomplete: "new-password"),
          FormField(name: "name", label: "Venue name", value: name, error: errors.fields["name"], required: true),
          FormField(name: "timezone", label: "Time zone", value: timezone, error: errors.fields["timezone"],
-                   hint: "As in Europe/London or America/New_York: event times are read in it.", required: true)]
+                   hint: "Event times are entered, and reminders timed, in this zone.", options: VenueForm.zones.map { ($0, $0) })]
     }
 
     func loginFields(email: String?, errors: FieldErrors) -> [FormField] {
