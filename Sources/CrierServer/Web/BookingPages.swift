@@ -41,7 +41,9 @@ struct BookingPages: Sendable {
                 return seeOther("/events/\(booking.eventId)?booking=\(booking.id)&done=changed")
             } catch let error as CrierError {
                 guard let fields = error.fieldMessages else { throw error }
-                return try await edit(context, form: form, errors: fields)
+                var response = try await edit(context, form: form, errors: fields)
+                response.status = error.formStatus
+                return response
             }
         }
         web.post("bookings/:id/cancel") { request, context in
@@ -69,7 +71,9 @@ struct BookingPages: Sendable {
             // A full event or a second booking of the same event: said above the form.
             if case .conflict(_, let message, let conflictFields, _) = error, conflictFields.isEmpty { fields.add("seats", message) }
             guard !fields.isEmpty else { throw error }
-            return try await again(fields)
+            var response = try await again(fields)
+            response.status = error.formStatus
+            return response
         }
     }
 
@@ -91,7 +95,8 @@ struct BookingPages: Sendable {
         return try await staff.render("booking_new", [
             "title": "Book \(event.event.name)", "event_id": event.event.id, "from_event": true, "q": query,
             "customers": customers, "searched": !query.isEmpty, "no_match": !query.isEmpty && customers.isEmpty,
-            "customer_error": errors.fields["customer_id"] ?? false,
+            // The event is fixed on this page, so a clash about it (booked already, cancelled) is said by the customer.
+            "customer_error": errors.fields["customer_id"] ?? errors.fields["event_id"].map { "This event: \($0)." } ?? false,
             "fields": fields(form, errors), "problem": errors.isEmpty ? false : "Please fix what's marked below.",
         ], context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
@@ -143,11 +148,19 @@ struct BookingPages: Sendable {
         case "cancelled": what = "Booking cancelled for \(who)."
         default: what = "Booking for \(who)."
         }
+        // The texts this action queued: created with it (same transaction, same moment). The
+        // confirmation may already be out by the time the page shows, so it is listed as sent.
         let messages = try await store.messages.list(venueId: venueId, filter: MessageFilter(bookingId: bookingId), cursor: nil, limit: 20).items
-        let pending = messages.filter { $0.status == .scheduled }
-        guard !pending.isEmpty else { return what + " No text is waiting to go." }
-        let listed = pending.sorted { ($0.scheduledFor ?? .distantPast) < ($1.scheduledFor ?? .distantPast) }.map { message in
-            "\(MessagePages.kindName(message.kind)) (\(message.scheduledFor.map { $0 <= store.clock.now() ? "now" : time.dateAndTime($0) } ?? "now"))"
+        let queued = messages.filter { $0.createdAt >= booking.updatedAt }
+        guard !queued.isEmpty else { return what + " No text was queued." }
+        let listed = queued.sorted { ($0.scheduledFor ?? .distantPast) < ($1.scheduledFor ?? .distantPast) }.map { message in
+            let state: String
+            switch message.status {
+            case .scheduled: state = message.scheduledFor.map { $0 <= store.clock.now() ? "now" : time.dateAndTime($0) } ?? "now"
+            case .sending, .sent, .delivered: state = "sent"
+            default: state = [message.status.rawValue, message.reason].compactMap { $0 }.joined(separator: ": ")
+            }
+            return "\(MessagePages.kindName(message.kind)) (\(state))"
         }
         return what + " Texts queued: " + listed.joined(separator: ", ") + "."
     }
