@@ -26,12 +26,12 @@ struct TemplateRoutes {
         }
         templates.get(":name") { _, context in
             let venue = try context.requireVenue()
-            let (name, kind) = try lookup(context)
+            let (name, kind) = try context.templateName()
             return JSONResponse(item(name, kind: kind, override: try await store.templates.overrides(venueId: venue.id)[name], venue: venue))
         }
         templates.put(":name") { request, context in
             let venue = try context.requireVenue()
-            let (name, kind) = try lookup(context)
+            let (name, kind) = try context.templateName()
             var body = try await JSONBody.read(request, allowed: ["body"])
             let text = body.string("body") ?? nil
             try body.throwIfInvalid()
@@ -42,14 +42,14 @@ struct TemplateRoutes {
         }
         templates.delete(":name") { _, context in
             let venue = try context.requireVenue()
-            let (name, kind) = try lookup(context)
+            let (name, kind) = try context.templateName()
             try await store.templates.reset(venueId: venue.id, name: name)
             changed()
             return JSONResponse(item(name, kind: kind, override: nil, venue: venue))
         }
         templates.post(":name/preview") { request, context in
             let venue = try context.requireVenue()
-            let (name, kind) = try lookup(context)
+            let (name, kind) = try context.templateName()
             var body = try await JSONBody.read(request, allowed: ["body"])
             let given = body.string("body") ?? nil
             try body.throwIfInvalid()
@@ -64,15 +64,18 @@ struct TemplateRoutes {
         }
     }
 
-    func lookup(_ context: CrierRequestContext) throws -> (String, MessageKind) {
-        guard let name = context.parameters.get("name"), let kind = TemplateRules.kind(ofTemplate: name) else {
-            throw CrierError.notFound("template")
-        }
-        return (name, kind)
-    }
-
     func item(_ name: String, kind: MessageKind, override: String?, venue: Venue) -> JSONValue {
         ["name": .string(name), "kind": .string(kind.rawValue), "default": .from(renderer.defaults[name]),
          "override": .from(override), "fields": .array(TemplateRules.fields(for: kind).sorted().map(JSONValue.string))]
+    }
+}
+
+extension CrierRequestContext {
+    /// The template named by the route's `:name`, with its kind; an unknown name is a 404.
+    func templateName() throws -> (String, MessageKind) {
+        guard let name = parameters.get("name"), let kind = TemplateRules.kind(ofTemplate: name) else {
+            throw CrierError.notFound("template")
+        }
+        return (name, kind)
     }
 }

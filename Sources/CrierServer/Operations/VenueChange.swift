@@ -26,16 +26,20 @@ struct VenueChange: Sendable {
         return .some(QuietHours(start: from, end: to))
     }
 
-    /// Saves the change in one transaction, journaled; every invalid field is reported at once.
-    func save(store: Store, venueId: Int64, actor: Actor) async throws -> Venue {
+    /// Saves the change in one transaction, journaled; every invalid field is reported at once,
+    /// with `problems` the caller found reading its input (then nothing is saved).
+    func save(store: Store, venueId: Int64, actor: Actor, problems: FieldErrors = FieldErrors()) async throws -> Venue {
         try await store.venues.update(id: venueId, actor: actor) { current throws(CrierError) in
+            var errors = problems
             do throws(FieldErrors) {
-                return try VenueSettings.validate(
+                let settings = try VenueSettings.validate(
                     slug: current.slug, name: name.map { $0 ?? "" } ?? current.name,
                     timezone: timezone.map { $0 ?? "" } ?? current.timezone,
                     defaultRegion: defaultRegion.map { $0 ?? "" } ?? current.defaultRegion,
                     quietHours: quietHours ?? current.quietHours, smsEnabled: smsEnabled ?? current.smsEnabled)
-            } catch { throw .invalid(error) }
+                if errors.isEmpty { return settings }
+            } catch { for (field, message) in error.fields { errors.add(field, message) } }
+            throw .invalid(errors)
         }
     }
 }

@@ -29,14 +29,7 @@ struct SettingsPages: Sendable {
                 name: .some(typed.name), timezone: .some(typed.timezone), defaultRegion: .some(typed.defaultRegion),
                 quietHours: VenueChange.quietHours(start: typed.quietStart, end: typed.quietEnd, errors: &errors), smsEnabled: typed.smsEnabled)
             do {
-                if !errors.isEmpty {
-                    // Quiet hours were wrong: check the rest too, so every problem shows at once.
-                    do throws(FieldErrors) {
-                        _ = try VenueSettings.validate(slug: venue.slug, name: typed.name, timezone: typed.timezone, defaultRegion: typed.defaultRegion)
-                    } catch { for (field, message) in error.fields { errors.add(field, message) } }
-                    throw CrierError.invalid(errors)
-                }
-                _ = try await change.save(store: store, venueId: venue.id, actor: context.actor)
+                _ = try await change.save(store: store, venueId: venue.id, actor: context.actor, problems: errors)
                 return seeOther("/settings?done=saved")
             } catch let error as CrierError {
                 guard let fields = error.fieldMessages else { throw error }

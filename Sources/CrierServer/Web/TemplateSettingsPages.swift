@@ -34,7 +34,7 @@ struct TemplateSettingsPages: Sendable {
         }
         web.get("settings/templates/:name") { request, context in
             _ = try staff.requireManager(context)
-            let (name, kind) = try lookup(context)
+            let (name, kind) = try context.templateName()
             let override = try await store.templates.overrides(venueId: try context.requireVenue().id)[name]
             let notice = ["saved": "Template saved.", "reset": "Back to the default wording."][request.uri.queryParameters.get("done").map { String($0) } ?? ""]
             return try await page(name, kind: kind, body: override ?? renderer.defaults[name] ?? "", custom: override != nil, error: nil, context,
@@ -44,7 +44,7 @@ struct TemplateSettingsPages: Sendable {
             _ = try staff.requireManager(context)
             let form = try await staff.form(request, context)
             let venue = try context.requireVenue()
-            let (name, kind) = try lookup(context)
+            let (name, kind) = try context.templateName()
             let body = form["body"] ?? ""
             let custom = try await store.templates.overrides(venueId: venue.id)[name] != nil
             guard form["action"] == "save" else {
@@ -64,18 +64,11 @@ struct TemplateSettingsPages: Sendable {
         web.post("settings/templates/:name/reset") { request, context in
             _ = try staff.requireManager(context)
             _ = try await staff.form(request, context)
-            let (name, _) = try lookup(context)
+            let (name, _) = try context.templateName()
             try await store.templates.reset(venueId: try context.requireVenue().id, name: name)
             changed()
             return seeOther("/settings/templates/\(name)?done=reset")
         }
-    }
-
-    func lookup(_ context: CrierRequestContext) throws -> (String, MessageKind) {
-        guard let name = context.parameters.get("name"), let kind = TemplateRules.kind(ofTemplate: name) else {
-            throw CrierError.notFound("template")
-        }
-        return (name, kind)
     }
 
     /// The edit page, with the preview of `body` (or why it can't be sent).

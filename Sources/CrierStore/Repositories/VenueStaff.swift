@@ -10,8 +10,10 @@ public struct StaffMember: Sendable, Equatable {
     public var createdAt: Date
 }
 
-/// A venue's staff list: who may sign in to it and with what role. Every change is journaled, and
-/// the last owner can be neither demoted nor removed, so a venue is never left without one.
+/// A venue's staff list: who may sign in to it and with what role. Every change is journaled;
+/// only an owner may make, change or remove an owner (`by` is the role of whoever asks); and the
+/// last owner can be neither demoted nor removed, so a venue is never left without one. The rules
+/// are checked inside the change's transaction, against the rows it locks.
 extension StaffAccounts {
     public func members(venueId: Int64) async throws -> [StaffMember] {
         try await store.engine.read { db in
@@ -21,7 +23,10 @@ extension StaffAccounts {
 
     /// Adds `email` to the venue's staff. A new address needs `passwordHash` (a new account); an
     /// existing account (staff of another venue) keeps its password. Already on the staff is a 409.
-    public func addMember(venueId: Int64, email: String, passwordHash: String?, role: Role, actor: Actor) async throws -> StaffMember {
+    public func addMember(venueId: Int64, email: String, passwordHash: String?, role: Role, by asking: Role, actor: Actor) async throws
+        -> StaffMember
+    {
+        try Self.refuseGrant(role, by: asking)
         let now = store.clock.now()
         return try await store.retryingAfterRace {
             try await store.engine.transaction { db in
@@ -54,11 +59,13 @@ extension StaffAccounts {
     }
 
     /// Changes someone's role in the venue.
-    public func setRole(venueId: Int64, userId: Int64, role: Role, actor: Actor) async throws {
+    public func setRole(venueId: Int64, userId: Int64, role: Role, by asking: Role, actor: Actor) async throws {
         let now = store.clock.now()
         try await store.engine.transaction { db in
             let staff = try await Self.members(db, venueId: venueId, lock: true)
             guard let member = staff.first(where: { $0.userId == userId }) else { throw CrierError.notFound("staff member") }
+            try Self.refuseOwnerChange(member, by: asking)
+            try Self.refuseGrant(role, by: asking)
             guard member.role != role else { return }
             try Self.refuseLastOwner(member, staff, doing: "demote")
             try await db.raw("""
@@ -71,17 +78,26 @@ extension StaffAccounts {
     }
 
     /// Takes someone off the venue's staff; their sessions in it end at once (sessions join memberships).
-    public func removeMember(venueId: Int64, userId: Int64, actor: Actor) async throws {
+    public func removeMember(venueId: Int64, userId: Int64, by asking: Role, actor: Actor) async throws {
         let now = store.clock.now()
         try await store.engine.transaction { db in
             let staff = try await Self.members(db, venueId: venueId, lock: true)
             guard let member = staff.first(where: { $0.userId == userId }) else { throw CrierError.notFound("staff member") }
+            try Self.refuseOwnerChange(member, by: asking)
             try Self.refuseLastOwner(member, staff, doing: "remove")
             try await db.raw("DELETE FROM memberships WHERE user_id = \(bind: userId) AND venue_id = \(bind: venueId)").run()
             try await JournalWriter(db: db, actor: actor, at: now).append(
                 venueId: venueId, customerId: nil, kind: JournalKind.staffRemoved, subjectType: "staff", subjectId: userId,
                 data: ["email": .string(member.email), "role": .string(member.role.rawValue)])
         }
+    }
+
+    static func refuseGrant(_ role: Role, by asking: Role) throws(CrierError) {
+        if role == .owner, asking != .owner { throw .invalid(FieldErrors("role", "can be owner only when an owner grants it")) }
+    }
+
+    static func refuseOwnerChange(_ member: StaffMember, by asking: Role) throws(CrierError) {
+        if member.role == .owner, asking != .owner { throw .forbidden("Only an owner can change or remove an owner.") }
     }
 
     static func refuseLastOwner(_ member: StaffMember, _ staff: [StaffMember], doing verb: String) throws {
