@@ -42,6 +42,8 @@ let package = Package(
             dependencies: [
                 "CrierCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -119,6 +121,10 @@ let package = Package(
             path: "Plugins/Telnyx/Sources",
             swiftSettings: strict
         ),
+        // CRM modules: one folder each, depending only on CrierPluginKit.
+        .target(
+            name: "Contacts", dependencies: ["CrierPluginKit"], path: "Plugins/Contacts/Sources", resources: [.copy("Templates")],
+            swiftSettings: strict),
         .executableTarget(
             name: "crier",
             dependencies: [
@@ -126,6 +132,7 @@ let package = Package(
                 "Twilio",
                 "Vonage",
                 "Telnyx",
+                "Contacts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -194,6 +201,7 @@ let package = Package(
                 "Twilio",
                 "Vonage",
                 "Telnyx",
+                "Contacts",
                 "FakeTwilio",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

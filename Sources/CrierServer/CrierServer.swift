@@ -37,8 +37,9 @@ public enum CrierServer {
     /// `bcryptCost` hashes staff passwords set in the web form (12; tests may lower it).
     public static func router(
         store: Store, registry: PrometheusCollectorRegistry, dispatcher: Dispatcher? = nil, testClock: ManualClock? = nil,
-        publicURL: String? = nil, bcryptCost: UInt8 = 12
+        publicURL: String? = nil, bcryptCost: UInt8 = 12, plugins: PluginHost? = nil
     ) throws -> Router<CrierRequestContext> {
+        let plugins = plugins ?? .none(logger: store.logger)
         let router = Router(context: CrierRequestContext.self)
         let pages = try WebPages()
         router.add(middleware: RequestMetrics(registry: registry))
@@ -68,8 +69,9 @@ public enum CrierServer {
         if let testClock, let dispatcher { TestClockRoutes(clock: testClock, dispatcher: dispatcher).register(on: api) }
         WebRoutes(store: store, pages: pages, onboarding: StaffOnboarding(store: store, cost: bcryptCost),
                   publicURL: dispatcher?.publicURL ?? publicURL, providers: dispatcher?.providerList ?? [],
-                  renderer: try dispatcher?.renderer ?? SMSRenderer(defaults: DefaultTemplates.sms()), changed: directory.clear
-        ).register(on: router)
+                  renderer: try dispatcher?.renderer ?? SMSRenderer(defaults: DefaultTemplates.sms()), changed: directory.clear,
+                  plugins: plugins
+        ).register(on: router, api: api)
         return router
     }
 
@@ -77,12 +79,16 @@ public enum CrierServer {
     /// gracefully on SIGTERM/SIGINT: in-flight requests finish, then the store closes.
     public static func application(
         store: Store, settings: ServerSettings, registry: PrometheusCollectorRegistry, dispatcher: Dispatcher,
-        testClock: ManualClock?, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        testClock: ManualClock?, plugins: PluginHost, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        Application(
-            router: try router(store: store, registry: registry, dispatcher: dispatcher, testClock: testClock, publicURL: settings.publicURL),
+        var projections = plugins.projections(store: store)
+        projections.interval = min(settings.pollInterval, .seconds(1))
+        return Application(
+            router: try router(
+                store: store, registry: registry, dispatcher: dispatcher, testClock: testClock, publicURL: settings.publicURL, plugins: plugins),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "crier"),
-            services: [ReminderService(dispatcher: dispatcher, interval: settings.pollInterval, logger: logger)],
+            services: [ReminderService(dispatcher: dispatcher, interval: settings.pollInterval, logger: logger), projections,
+                       PluginJobs(host: plugins, store: store)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)
     }

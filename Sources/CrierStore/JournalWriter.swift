@@ -14,6 +14,7 @@ struct JournalWriter {
         venueId: Int64, customerId: Int64?, kind: String, subjectType: String, subjectId: Int64, data: JSONValue
     ) async throws -> Int64 {
         let text = data.jsonText
+        try await JournalHighWater.holdWhileWriting(db)
         return try await db.insertReturningID("""
             INSERT INTO journal (venue_id, customer_id, kind, subject_type, subject_id, data, actor, created_at)
             VALUES (\(bind: venueId), \(bind: customerId), \(bind: kind), \(bind: subjectType), \(bind: subjectId),
@@ -36,6 +37,7 @@ extension JournalWriter {
     /// Appends many entries in one statement (the dispatcher records a batch's outcomes at once).
     func appendAll(_ entries: [Entry]) async throws {
         guard !entries.isEmpty else { return }
+        try await JournalHighWater.holdWhileWriting(db)
         var rows: [SQLQueryString] = []
         for e in entries {
             let text = e.data.jsonText

@@ -46,6 +46,12 @@ public struct Store: Sendable {
         }
     }
 
+    /// Applies the pending migrations of one plugin's track (`plugin:{id}`); returns how many ran.
+    @discardableResult
+    public func migrate(track: String, _ migrations: [Migration]) async throws -> Int {
+        try await Migrator(engine: engine, logger: logger).migrate(track: track, migrations, now: clock.now().millisecondsSince1970)
+    }
+
     /// Applies Crier's pending core migrations; returns how many ran.
     @discardableResult
     public func migrate() async throws -> Int {
@@ -86,6 +92,9 @@ public struct Store: Sendable {
     public var inbound: Inbound { Inbound(store: self) }
     public var inbox: Inbox { Inbox(store: self) }
     public var templates: SMSTemplates { SMSTemplates(store: self) }
+    public var checkpoints: ProjectionCheckpoints { ProjectionCheckpoints(store: self) }
+    public var records: RecordPages { RecordPages(store: self) }
+    public var customerImport: CustomerImport { CustomerImport(store: self) }
 }
 
 /// One page of a list and the cursor for the next one (nil on the last page).

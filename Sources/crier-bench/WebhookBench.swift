@@ -58,7 +58,7 @@ struct WebhookBench: AsyncParsableCommand {
             let (ports, ready) = AsyncStream.makeStream(of: Int.self)
             let app = try CrierServer.application(
                 store: store, settings: ServerSettings(host: "127.0.0.1", port: 0, pollInterval: .seconds(3600)),
-                registry: PrometheusCollectorRegistry(), dispatcher: dispatcher, testClock: nil, logger: logger
+                registry: PrometheusCollectorRegistry(), dispatcher: dispatcher, testClock: nil, plugins: .none(logger: logger), logger: logger
             ) { ready.yield($0) }
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await app.runService() }

@@ -10,7 +10,6 @@ import Twilio
 import Vonage
 
 /// `crier`: the server and its administration commands. `crier` alone is `crier serve`.
-@main
 struct Crier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crier",
@@ -43,6 +42,9 @@ struct DatabaseOptions: ParsableArguments {
             throw ExitCode(1)
         } catch let error as ExitCode {
             throw error
+        } catch let error as CommandError {
+            // A plugin command's refusal: its own message and status (PluginCommandLine prints it).
+            throw error
         } catch {
             FileHandle.standardError.write(Data("error: \(url.redacted): \(String(describing: error))\n".utf8))
             throw ExitCode(1)
@@ -60,12 +62,28 @@ enum Logging {
     }
 }
 
-/// Runs `body` with the SMS providers built into this binary (DESIGN.md section 7: adding one is
-/// one line here), sharing one provider HTTP client that is shut down afterwards.
-func withBuiltInProviders<T: Sendable>(_ body: ([any SMSProvider]) async throws -> T) async throws -> T {
-    try await ProviderHTTP.with { http in
-        try await body([ConsoleProvider(write: say), TwilioProvider(http: http), VonageProvider(http: http), TelnyxProvider(http: http)])
+/// Runs `body` with the plugins `CRIER_PLUGINS` enables (all built-in ones by default), sharing
+/// one HTTP client that is shut down afterwards. A name not built in, or a plugin refusing its
+/// settings, stops here with a message and exit status 1.
+func withPlugins<T: Sendable>(clock: any Clock = SystemClock(), _ body: (PluginHost) async throws -> T) async throws -> T {
+    let env = ProcessInfo.processInfo.environment
+    return try await ProviderHTTP.with { http in
+        let host: PluginHost
+        do {
+            let selection = try PluginSelection(env["CRIER_PLUGINS"], known: BuiltInPlugins.all.map { $0.id })
+            host = try PluginHost.load(
+                catalogue: BuiltInPlugins.all, selection: selection, environment: env, logger: Logging.make(), clock: clock, http: http)
+        } catch {
+            note("error: \(error)")
+            throw ExitCode(1)
+        }
+        return try await body(host)
     }
+}
+
+/// The SMS providers a server sends through: the console (always) and the loaded plugins'.
+func providers(_ host: PluginHost) -> [any SMSProvider] {
+    [ConsoleProvider(write: say)] + host.providers
 }
 
 /// Writes a line to standard error (stdout is kept for what scripts capture, like a new API key).

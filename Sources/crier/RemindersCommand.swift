@@ -46,10 +46,10 @@ struct RemindersCommand: AsyncParsableCommand {
         func run() async throws {
             guard once else { throw ValidationError("use --once (crier serve runs the scheduler continuously)") }
             let url = publicURL ?? ProcessInfo.processInfo.environment["CRIER_PUBLIC_URL"]
-            let report = try await withBuiltInProviders { providers in
+            let report = try await withPlugins { host in
                 try await db.withStore { store in
                     try await store.migrate()
-                    let dispatcher = try Dispatcher(store: store, providers: providers, publicURL: url, logger: Logging.make())
+                    let dispatcher = try Dispatcher(store: store, providers: providers(host), publicURL: url, logger: Logging.make())
                     return try await dispatcher.runUntilIdle()
                 }
             }

@@ -46,16 +46,19 @@ struct Serve: AsyncParsableCommand {
         let timezone = env["CRIER_TIMEZONE"] ?? "Europe/London"
         let region = env["CRIER_REGION"] ?? "GB"
         let logger = Logging.make()
-        try await withBuiltInProviders { providers in try await db.withStore(clock: manualClock ?? SystemClock()) { store in
+        try await withPlugins(clock: manualClock ?? SystemClock()) { host in try await db.withStore(clock: manualClock ?? SystemClock()) { store in
             let outcome = try await FirstRun(store: store).prepare(timezone: timezone, region: region)
+            try await host.migrate(store)
+            logger.info("plugins loaded: \(host.ids.isEmpty ? "none" : host.ids.joined(separator: ", "))")
             if outcome.venueCreated {
                 logger.info("created venue 'default' (\(outcome.venue.timezone)); rename it in settings or with the API")
             }
             let registry = PrometheusCollectorRegistry()
-            let dispatcher = try Dispatcher(store: store, providers: providers, publicURL: settings.publicURL, logger: logger)
+            let dispatcher = try Dispatcher(store: store, providers: providers(host), publicURL: settings.publicURL, logger: logger)
             if manualClock != nil { logger.warning("test clock on: time moves only through POST /api/v1/test-clock") }
             let app = try CrierServer.application(
-                store: store, settings: settings, registry: registry, dispatcher: dispatcher, testClock: manualClock, logger: logger
+                store: store, settings: settings, registry: registry, dispatcher: dispatcher, testClock: manualClock, plugins: host,
+                logger: logger
             ) { port in
                 var base = settings
                 base.port = port

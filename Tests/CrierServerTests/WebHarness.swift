@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierServer
 import CrierStore
 import CrierTestSupport
@@ -20,6 +21,8 @@ struct WebHarness: Sendable {
     /// The session cookie's value; nil sends no cookie.
     var session: String?
     var csrf: String
+    /// The plugins the router was built with.
+    var plugins = PluginHost.none(logger: Logger(label: "web-test"))
 
     /// What a page request got back.
     struct Page: Sendable {
@@ -31,19 +34,23 @@ struct WebHarness: Sendable {
         func count(_ text: String) -> Int { html.components(separatedBy: text).count - 1 }
     }
 
-    static func run(_ engine: EngineKind, clock: ManualClock = ManualClock(testNow), _ body: @Sendable (WebHarness) async throws -> Void)
-        async throws
-    {
+    static func run(
+        _ engine: EngineKind, clock: ManualClock = ManualClock(testNow), plugins types: [any CrierPlugin.Type] = [],
+        _ body: @Sendable (WebHarness) async throws -> Void
+    ) async throws {
+        let host = try testPluginHost(types, clock: clock)
         try await withTestStore(engine, clock: clock) { store in
+            try await host.migrate(store)
             let venue = try await store.makeVenue("crown")
             let onboarding = StaffOnboarding(store: store, cost: 4)
             let owner = try await onboarding.createUser(email: "owner@crown.test", password: "correct horse", venue: venue, role: .owner)
             let dispatcher = try Dispatcher(store: store, providers: [ConsoleProvider(write: { _ in }), TwilioProvider()], publicURL: nil,
                                             logger: Logger(label: "web-test"))
             let app = Application(router: try CrierServer.router(
-                store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher, bcryptCost: 4))
+                store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher, bcryptCost: 4, plugins: host))
             try await app.test(.router) { client in
-                let web = try await WebHarness.signedIn(client: client, store: store, venue: venue, user: owner)
+                var web = try await WebHarness.signedIn(client: client, store: store, venue: venue, user: owner)
+                web.plugins = host
                 try await body(web)
             }
         }
@@ -60,7 +67,9 @@ struct WebHarness: Sendable {
     func colleague(_ role: Role, email: String) async throws -> WebHarness {
         let member = try await StaffOnboarding(store: store, cost: 4).createUser(
             email: email, password: "another password", venue: venue, role: role)
-        return try await Self.signedIn(client: client, store: store, venue: venue, user: member)
+        var other = try await Self.signedIn(client: client, store: store, venue: venue, user: member)
+        other.plugins = plugins
+        return other
     }
 
     func get(_ uri: String) async throws -> Page { try await send(.get, uri, body: nil) }
@@ -88,6 +97,15 @@ struct WebHarness: Sendable {
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
+}
+
+/// A plugin host with `types` loaded (all of them enabled, no settings), as `crier serve` builds one.
+func testPluginHost(_ types: [any CrierPlugin.Type], clock: any Clock) throws -> PluginHost {
+    var logger = Logger(label: "plugin-test")
+    logger.logLevel = .warning
+    return try PluginHost.load(
+        catalogue: types, selection: PluginSelection(nil, known: types.map { $0.id }), environment: [:], logger: logger, clock: clock,
+        http: .shared)
 }
 
 extension WebHarness.Page {

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# How many migrations a fresh database gets: the core track's, as declared in the source.
-MIGRATIONS = len(re.findall(r"Migration\(version: \d+", (ROOT / "Sources/CrierStore/Migrations/CoreMigrations.swift").read_text()))
+# How many migrations a fresh database gets: the core track and the built-in plugins' tracks, as declared in the source.
+MIGRATIONS = sum(len(re.findall(r"Migration\(version: \d+", p.read_text()))
+                 for p in [ROOT / "Sources/CrierStore/Migrations/CoreMigrations.swift", *ROOT.glob("Plugins/*/Sources/*Schema.swift")])
 
 
 def crier_bin() -> str:

@@ -100,7 +100,9 @@ struct CustomerPages: Sendable {
              "seats": b.booking.seats, "notes": b.booking.notes ?? ""]
         }
         let notices = ["added": "Customer added.", "saved": "Changes saved.", "replied": "Reply queued."]
+        let panels = try await staff.customerPanels(customerId: customer.id, context)
         return try await staff.render("customer", [
+            "panels": panels,
             "id": customer.id, "first_name": customer.firstName, "last_name": customer.lastName, "mobile": customer.mobile.e164,
             "email": customer.email ?? "", "notes": customer.notes ?? "",
             "transactional": consent.state.transactional ? "yes" : "no", "marketing": consent.state.marketing ? "yes" : "no",

@@ -36,16 +36,6 @@ struct SettingsPages: Sendable {
                 return try await render(venueForm(typed, errors: fields), context, status: error.formStatus)
             }
         }
-        web.get("settings/plugins") { _, context in
-            _ = try staff.requireManager(context)
-            let venue = try context.requireVenue()
-            let current = try await store.venues.provider(venueId: venue.id).id
-            let rows: [[String: Any]] = providers.map { provider in
-                ["id": provider.id, "in_use": provider.id == current, "settings": provider.settingKeys.all.sorted().joined(separator: ", "),
-                 "webhooks": provider is any SMSWebhooks]
-            }
-            return try await staff.render("settings_plugins", ["tabs": SettingsTabs.values(current: "plugins"), "providers": rows], context)
-        }
     }
 
     func render(_ data: [String: Any], _ context: CrierRequestContext, notice: String? = nil, status: HTTPResponse.Status = .ok)
@@ -114,7 +104,7 @@ struct VenueForm {
 enum SettingsTabs {
     static let all = [("venue", "/settings", "Venue"), ("provider", "/settings/provider", "SMS provider"),
                       ("templates", "/settings/templates", "Templates"), ("staff", "/settings/staff", "Staff"),
-                      ("api_keys", "/settings/api-keys", "API keys"), ("plugins", "/settings/plugins", "Plugins")]
+                      ("api_keys", "/settings/api-keys", "API keys"), ("plugins", "/admin/plugins", "Plugins")]
 
     static func values(current: String) -> [[String: Any]] {
         all.map { ["href": $0.1, "label": $0.2, "current": $0.0 == current] }

@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import CrierTemplates
 import Hummingbird
@@ -39,6 +40,8 @@ struct WebPages: Sendable {
         /// The CSRF token forms carry: the session's, or the sign-in cookie's before there is one.
         var csrfToken: String
         var notice: String?
+        /// Links the loaded plugins add to the navigation.
+        var navigation: [NavigationEntry] = []
 
         var values: [String: Any] {
             var values: [String: Any] = ["csrf_token": csrfToken]
@@ -52,6 +55,7 @@ struct WebPages: Sendable {
                 values["venues"] = venues.map { ["id": $0.id, "name": $0.name, "current": $0.id == session.venueId] as [String: Any] }
             }
             if let venue { values["venue_name"] = venue.name }
+            values["plugin_nav"] = navigation.map { ["title": $0.title, "path": $0.path] }
             return values
         }
     }

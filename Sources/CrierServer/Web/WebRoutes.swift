@@ -15,8 +15,10 @@ struct WebRoutes: Sendable {
     let renderer: SMSRenderer
     /// Called after provider settings or templates change (webhooks forget what they cached).
     let changed: @Sendable () -> Void
+    /// The loaded plugins: their pages, navigation entries and customer-page panels.
+    let plugins: PluginHost
 
-    func register(on router: Router<CrierRequestContext>) {
+    func register(on router: Router<CrierRequestContext>, api: RouterGroup<CrierRequestContext>) {
         let css = pages.stylesheet
         router.get("static/crier.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
@@ -24,7 +26,7 @@ struct WebRoutes: Sendable {
         }
         let web = router.group().add(middleware: StaffSessionMiddleware(store: store))
         SignInPages(store: store, pages: pages, onboarding: onboarding, publicURL: publicURL).register(on: web)
-        let pages = StaffPages(store: store, pages: self.pages)
+        let pages = StaffPages(store: store, pages: self.pages, plugins: plugins)
         DashboardPage(staff: pages).register(on: web)
         CustomerPages(staff: pages).register(on: web)
         EventPages(staff: pages).register(on: web)
@@ -36,6 +38,8 @@ struct WebRoutes: Sendable {
         TemplateSettingsPages(staff: pages, renderer: renderer, changed: changed).register(on: web)
         StaffSettingsPage(staff: pages, onboarding: onboarding).register(on: web)
         APIKeySettingsPage(staff: pages).register(on: web)
+        PluginAdminRoutes(staff: pages, providers: providers).register(web: web, api: api)
+        PluginRoutes(host: plugins, staff: pages).register(api: api, web: web)
     }
 }
 
@@ -43,6 +47,7 @@ struct WebRoutes: Sendable {
 struct StaffPages: Sendable {
     let store: Store
     let pages: WebPages
+    let plugins: PluginHost
 
     /// Renders a page for the signed-in staff member (their venue, venues, unread count, token).
     func render(_ page: String, _ data: [String: Any], _ context: CrierRequestContext, notice: String? = nil,
@@ -55,8 +60,38 @@ struct StaffPages: Sendable {
             for membership in memberships { if let venue = try await store.venues.byID(membership.venueId) { venues.append(venue) } }
         }
         let unread = try await store.inbox.unreadCount(venueId: venue.id)
+        let navigation = plugins.plugins.flatMap(\.navigation).filter { !$0.managersOnly || session.canManage }
         return pages.render(page, data, chrome: WebPages.Chrome(
-            session: session, venue: venue, venues: venues, unread: unread, csrfToken: session.csrfToken, notice: notice), status: status)
+            session: session, venue: venue, venues: venues, unread: unread, csrfToken: session.csrfToken, notice: notice,
+            navigation: navigation), status: status)
+    }
+
+    /// The loaded plugins' sections for a customer's page. A panel that fails is shown as such, and
+    /// logged: the rest of the customer's page is still worth having.
+    func customerPanels(customerId: Int64, _ context: CrierRequestContext) async throws -> [[String: Any]] {
+        let session = try requireStaff(context)
+        var panels: [[String: Any]] = []
+        for plugin in plugins.plugins where !plugin.panels.isEmpty {
+            let services = plugins.services(for: plugin.id, store: store)
+            let caller = try await caller(context, session: session)
+            for panel in plugin.panels {
+                do {
+                    panels.append(["title": panel.title, "html": try await panel.render(customerId, caller, services)])
+                } catch {
+                    services.logger.error("customer panel failed", metadata: ["panel": "\(panel.title)", "error": "\(error)"])
+                    panels.append(["title": panel.title, "failed": true])
+                }
+            }
+        }
+        return panels
+    }
+
+    /// The signed-in staff member as a plugin sees them: the venue in view and every venue they belong to.
+    func caller(_ context: CrierRequestContext, session: StaffSession) async throws -> PluginCaller {
+        let venueIds = try await store.staff.memberships(userId: session.userId).map(\.venueId)
+        return PluginCaller(
+            venueId: session.venueId, venueIds: venueIds, actor: context.actor, role: session.role, canWrite: true,
+            csrfToken: session.csrfToken)
     }
 
     func requireStaff(_ context: CrierRequestContext) throws -> StaffSession {

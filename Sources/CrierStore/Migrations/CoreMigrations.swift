@@ -194,5 +194,16 @@ public enum CoreMigrations {
                 "CREATE INDEX login_failures_email ON login_failures (email, failed_at)",
             ]
         },
+        Migration(version: 6, name: "plugin projection checkpoints") { _ in
+            [
+                // How far each plugin projection has read the journal; moved in the same transaction
+                // as the projection's own tables, so the two never disagree.
+                """
+                CREATE TABLE plugin_checkpoints (
+                    plugin TEXT NOT NULL, projection TEXT NOT NULL, position BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL, PRIMARY KEY (plugin, projection))
+                """,
+            ]
+        },
     ]
 }

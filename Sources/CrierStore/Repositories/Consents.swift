@@ -68,16 +68,18 @@ public struct Consents: Sendable {
         let history = try await db.raw("""
             SELECT id, customer_id, purpose, granted, source, note, changed_at FROM consent_changes
             WHERE customer_id = \(bind: customerId) ORDER BY id
-            """).all().map { row in
-            ConsentChange(
-                id: try row.decode(column: "id", as: Int64.self),
-                customerId: try row.decode(column: "customer_id", as: Int64.self),
-                purpose: ConsentPurpose(rawValue: try row.decode(column: "purpose", as: String.self)) ?? .transactional,
-                granted: try row.decode(column: "granted", as: Bool.self),
-                source: ConsentSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .staff,
-                note: try row.decode(column: "note", as: String?.self),
-                changedAt: Date(millisecondsSince1970: try row.decode(column: "changed_at", as: Int64.self)))
-        }
+            """).all().map(decodeChange)
         return (state, history)
+    }
+
+    static func decodeChange(_ row: any SQLRow) throws -> ConsentChange {
+        ConsentChange(
+            id: try row.decode(column: "id", as: Int64.self),
+            customerId: try row.decode(column: "customer_id", as: Int64.self),
+            purpose: ConsentPurpose(rawValue: try row.decode(column: "purpose", as: String.self)) ?? .transactional,
+            granted: try row.decode(column: "granted", as: Bool.self),
+            source: ConsentSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .staff,
+            note: try row.decode(column: "note", as: String?.self),
+            changedAt: Date(millisecondsSince1970: try row.decode(column: "changed_at", as: Int64.self)))
     }
 }

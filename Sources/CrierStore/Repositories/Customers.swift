@@ -18,28 +18,36 @@ public struct Customers: Sendable {
         return try await store.retryingAfterRace {
             try await store.engine.transaction { db in
                 try await Self.refuseTakenMobile(db, venueId: venue.id, mobile: fields.mobile, except: nil)
-                let sort = fields.sortKey
-                let consent = ConsentState.newCustomer
-                let id = try await db.insertReturningID("""
-                    INSERT INTO customers (venue_id, first_name, last_name, mobile, email, notes, sort_last, sort_first,
-                        search_text, sms_transactional, sms_marketing, created_at, updated_at)
-                    VALUES (\(bind: venue.id), \(bind: fields.firstName), \(bind: fields.lastName), \(bind: fields.mobile.e164),
-                        \(bind: fields.email), \(bind: fields.notes), \(bind: sort.last), \(bind: sort.first),
-                        \(bind: fields.searchText), \(bind: consent.transactional), \(bind: consent.marketing),
-                        \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
-                    """)
-                let journal = JournalWriter(db: db, actor: actor, at: now)
-                try await journal.append(
-                    venueId: venue.id, customerId: id, kind: JournalKind.customerCreated, subjectType: "customer",
-                    subjectId: id, data: .object(Self.journalData(fields)))
-                try await Consents.record(
-                    db, journal: journal, venueId: venue.id, customerId: id, purpose: .transactional, granted: true,
-                    source: consentSource, note: nil)
-                return Customer(
-                    id: id, venueId: venue.id, firstName: fields.firstName, lastName: fields.lastName,
-                    mobile: fields.mobile, email: fields.email, notes: fields.notes, createdAt: now, updatedAt: now)
+                return try await Self.insert(db, venueId: venue.id, fields: fields, journal: JournalWriter(db: db, actor: actor, at: now),
+                                             consentSource: consentSource)
             }
         }
+    }
+
+    /// Inserts a checked customer with transactional consent, journaled, inside the caller's transaction.
+    static func insert(_ db: any SQLDatabase, venueId: Int64, fields: CustomerFields, journal: JournalWriter, consentSource: ConsentSource)
+        async throws -> Customer
+    {
+        let now = journal.at
+        let sort = fields.sortKey
+        let consent = ConsentState.newCustomer
+        let id = try await db.insertReturningID("""
+            INSERT INTO customers (venue_id, first_name, last_name, mobile, email, notes, sort_last, sort_first,
+                search_text, sms_transactional, sms_marketing, created_at, updated_at)
+            VALUES (\(bind: venueId), \(bind: fields.firstName), \(bind: fields.lastName), \(bind: fields.mobile.e164),
+                \(bind: fields.email), \(bind: fields.notes), \(bind: sort.last), \(bind: sort.first),
+                \(bind: fields.searchText), \(bind: consent.transactional), \(bind: consent.marketing),
+                \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+            """)
+        try await journal.append(
+            venueId: venueId, customerId: id, kind: JournalKind.customerCreated, subjectType: "customer",
+            subjectId: id, data: .object(journalData(fields)))
+        try await Consents.record(
+            db, journal: journal, venueId: venueId, customerId: id, purpose: .transactional, granted: true,
+            source: consentSource, note: nil)
+        return Customer(
+            id: id, venueId: venueId, firstName: fields.firstName, lastName: fields.lastName,
+            mobile: fields.mobile, email: fields.email, notes: fields.notes, createdAt: now, updatedAt: now)
     }
 
     /// The venue's customer with this id; 404 when it does not exist or belongs to another venue.

@@ -1,4 +1,3 @@
-import CrierCore
 import Foundation
 
 /// An opaque keyset-pagination cursor: the sort key of the last row seen, base64url-encoded JSON.
@@ -22,11 +21,15 @@ public enum Cursor {
 }
 
 extension JSONValue {
-    var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
-    var int64Value: Int64? {
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var int64Value: Int64? {
         if case .number(let n) = self, n.rounded() == n, abs(n) < 9e15 { return Int64(n) }
         return nil
     }
+    public var intValue: Int? { int64Value.map { Int($0) } }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    /// An object's field (nil for a missing field or a value that is not an object): `data["changed"]?["seats"]`.
+    public subscript(_ key: String) -> JSONValue? { if case .object(let o) = self { return o[key] } else { return nil } }
 }
 
 /// Page sizes: the default and the most one request may ask for.

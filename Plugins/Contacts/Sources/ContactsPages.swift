@@ -1,0 +1,93 @@
+import CrierPluginKit
+import Foundation
+
+/// The staff pages: the contact list (`/plugins/contacts`) and the panel on a customer's page.
+struct ContactsPages: Sendable {
+    let templates: PluginTemplates
+    static let pageSize = 50
+
+    func list(_ request: PluginRequest) async throws -> PluginResponse {
+        let services = request.services
+        let caller = request.caller
+        let everyVenue = request.query["scope"] == "all" && caller.venueIds.count > 1
+        let venues = try await services.records.venues(ids: everyVenue ? caller.venueIds : [caller.venueId])
+        let zone = venues.first { $0.id == caller.venueId }?.timeZone ?? TimeZone(identifier: "UTC")!
+        var data: [String: Any] = [
+            "q": request.query["q"] ?? "", "inactive_since": request.query["inactive_since"] ?? "",
+            "several_venues": caller.venueIds.count > 1, "every_venue": everyVenue,
+            "sorts": ContactFilter.Sort.allCases.map { sort in
+                ["value": sort.rawValue, "label": Self.sortLabels[sort]!, "selected": (request.query["sort"] ?? "last_interaction") == sort.rawValue]
+            },
+            "opted_out": Self.choices(request.query["opted_out"]), "upcoming": Self.choices(request.query["upcoming"]),
+        ]
+        let filter: ContactFilter
+        do {
+            filter = try ContactFilter.read(request.query, venueIds: venues.map(\.id), now: services.clock.now(), zone: zone)
+        } catch let error as CrierError {
+            guard case .invalid(let errors) = error else { throw error }
+            data["errors"] = errors.fields.sorted { $0.key < $1.key }.map { ["field": $0.key, "message": $0.value] }
+            return .page(title: "Contacts", html: templates.render("contacts", data), status: 422)
+        }
+        let page = try await services.database.read { db in
+            try await ContactList.page(db, filter, cursor: request.query["cursor"], limit: Self.pageSize)
+        }
+        let names = Dictionary(uniqueKeysWithValues: venues.map { ($0.id, $0.name) })
+        let time = ContactTime(zone: zone)
+        data["contacts"] = try await ContactsView.enrich(page.items, services: services, now: filter.now).map { row in
+            let c = row.contact
+            return [
+                "name": "\(c.firstName) \(c.lastName)", "mobile": c.mobile, "venue": names[c.venueId] ?? "",
+                "linked": c.venueId == caller.venueId, "link": "/customers/\(c.customerId)", "bookings": c.bookings,
+                "active_seats": c.activeSeats, "reminder_only": c.reminderOnly, "cancellations": c.cancellations,
+                "messages": "\(c.messagesIn) in, \(c.messagesOut) out", "last": time.text(c.lastAt), "opted_out": c.optedOut,
+                "upcoming": row.upcoming > 0,
+            ] as [String: Any]
+        }
+        data["none"] = page.items.isEmpty
+        if let next = page.next {
+            var query = request.query
+            query["cursor"] = next
+            data["next"] = "/plugins/contacts?" + FormBody.encode(query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        }
+        return .page(title: "Contacts", html: templates.render("contacts", data))
+    }
+
+    func panel(customerId: Int64, caller: PluginCaller, services: PluginServices) async throws -> String {
+        let venue = caller.venueId
+        let rows = try await services.database.read { db in
+            try await db.select().column("*").from("contacts").where("customer_id", .equal, customerId).where("venue_id", .equal, venue)
+                .all(decoding: Contact.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+        guard let contact = rows.first else { return templates.render("contact_panel", ["pending": true]) }
+        let now = Int64(services.clock.now().timeIntervalSince1970 * 1000)
+        let view = try await ContactsView.enrich([contact], services: services, now: now)[0]
+        let time = ContactTime(zone: try await ContactsAPI.zone(venue, services))
+        return templates.render("contact_panel", [
+            "bookings": contact.bookings, "active_seats": contact.activeSeats, "reminder_only": contact.reminderOnly,
+            "cancellations": contact.cancellations, "first": time.text(contact.firstAt), "last": time.text(contact.lastAt),
+            "attended": view.attended.joined(separator: ", "), "upcoming": view.upcoming, "messages_in": contact.messagesIn,
+            "messages_out": contact.messagesOut, "last_reply": view.lastReply ?? "", "last_reply_at": contact.lastReplyAt.map(time.text) ?? "",
+            "opted_out": contact.optedOut,
+        ])
+    }
+
+    static let sortLabels: [ContactFilter.Sort: String] = [.lastInteraction: "Last interaction", .bookings: "Most bookings", .name: "Name"]
+
+    static func choices(_ current: String?) -> [[String: Any]] {
+        [("", "Any"), ("true", "Yes"), ("false", "No")].map { ["value": $0.0, "label": $0.1, "selected": ($0.0 == (current ?? ""))] }
+    }
+}
+
+/// Instants as staff read them, in the venue's zone: "Sat 5 Dec 2026, 19:30".
+struct ContactTime {
+    let formatter: DateFormatter
+
+    init(zone: TimeZone) {
+        formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "EEE d MMM yyyy, HH:mm"
+    }
+
+    func text(_ millis: Int64) -> String { formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000)) }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// One HTTP route a plugin serves. JSON routes live under `/api/v1/plugins/{id}/` behind the API
+/// key check; pages under `/plugins/{id}/` behind the staff session, and the host checks the CSRF
+/// token of every page POST before the handler runs.
+public struct PluginRoute: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case api
+        case page
+    }
+
+    public enum Method: String, Sendable, CaseIterable {
+        case get = "GET"
+        case post = "POST"
+        case put = "PUT"
+        case patch = "PATCH"
+        case delete = "DELETE"
+    }
+
+    public var kind: Kind
+    public var method: Method
+    /// Relative to the plugin's root; `{name}` segments are parameters: `notes/{id}`. Empty is the root.
+    public var path: String
+    /// Owners and managers only (pages).
+    public var managersOnly: Bool
+    /// Bodies over this are refused with 413 before the handler runs.
+    public var maxBodyBytes: Int
+    public var handler: @Sendable (PluginRequest) async throws -> PluginResponse
+
+    public init(
+        kind: Kind, method: Method, path: String, managersOnly: Bool = false, maxBodyBytes: Int = 64 * 1024,
+        handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
+    ) {
+        self.kind = kind
+        self.method = method
+        self.path = path
+        self.managersOnly = managersOnly
+        self.maxBodyBytes = maxBodyBytes
+        self.handler = handler
+    }
+
+    public static func api(
+        _ method: Method, _ path: String, maxBodyBytes: Int = 64 * 1024, _ handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
+    ) -> PluginRoute {
+        PluginRoute(kind: .api, method: method, path: path, maxBodyBytes: maxBodyBytes, handler: handler)
+    }
+
+    public static func page(
+        _ method: Method, _ path: String, managersOnly: Bool = false, maxBodyBytes: Int = 64 * 1024,
+        _ handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
+    ) -> PluginRoute {
+        PluginRoute(kind: .page, method: method, path: path, managersOnly: managersOnly, maxBodyBytes: maxBodyBytes, handler: handler)
+    }
+}
+
+/// A request as a plugin sees it.
+public struct PluginRequest: Sendable {
+    /// The path's `{name}` parameters.
+    public var parameters: [String: String]
+    /// The query string's parameters (each name's first value).
+    public var query: [String: String]
+    public var body: [UInt8]
+    public var contentType: String?
+    public var caller: PluginCaller
+    public var services: PluginServices
+
+    public init(
+        parameters: [String: String], query: [String: String], body: [UInt8], contentType: String?, caller: PluginCaller,
+        services: PluginServices
+    ) {
+        self.parameters = parameters
+        self.query = query
+        self.body = body
+        self.contentType = contentType
+        self.caller = caller
+        self.services = services
+    }
+
+    /// A path parameter that must be an id: a malformed one is a 404, as for the core's routes.
+    public func id(_ name: String, of what: String) throws -> Int64 {
+        guard let text = parameters[name], let id = Int64(text), id > 0 else { throw CrierError.notFound(what) }
+        return id
+    }
+
+    /// The body as form fields (`application/x-www-form-urlencoded`, or the text parts of `multipart/form-data`).
+    public var form: [String: String] {
+        if let contentType, let multipart = MultipartForm(contentType: contentType, body: body) {
+            return multipart.fields
+        }
+        return Dictionary(FormBody.decode(body), uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The body as JSON: a 422 naming the body when it is not.
+    public func json() throws -> JSONValue {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
+            throw CrierError.invalid(FieldErrors("body", "must be JSON"))
+        }
+        return value
+    }
+}
+
+/// What a plugin's route answers.
+public enum PluginResponse: Sendable {
+    /// A JSON document (the API's error shape is the host's: throw `CrierError` for refusals).
+    case json(JSONValue, status: Int = 200)
+    /// A page: the host wraps `html` (already escaped by the plugin) in the staff layout.
+    case page(title: String, html: String, status: Int = 200)
+    /// 303 See Other, after a form POST.
+    case redirect(String)
+    /// A file streamed as it is written (CSV exports): constant memory, however many rows.
+    case download(filename: String, contentType: String, write: @Sendable (any ByteSink) async throws -> Void)
+}
+
+/// Where streamed output goes: an HTTP response body, or standard output for the CLI.
+public protocol ByteSink: Sendable {
+    func write(_ bytes: [UInt8]) async throws
+}

@@ -1,0 +1,117 @@
+import CrierPluginKit
+import CrierStore
+import Foundation
+import Hummingbird
+
+/// Mounts each loaded plugin's routes: JSON under `/api/v1/plugins/{id}/` behind the API key,
+/// pages under `/plugins/{id}/` behind the staff session (with the CSRF check on every POST).
+/// A plugin that is not loaded has no routes at all: its paths are 404.
+struct PluginRoutes: Sendable {
+    let host: PluginHost
+    let staff: StaffPages
+    var store: Store { staff.store }
+
+    func register(api: RouterGroup<CrierRequestContext>, web: RouterGroup<CrierRequestContext>) {
+        for plugin in host.plugins {
+            let services = host.services(for: plugin.id, store: store)
+            for route in plugin.routes {
+                let path = Self.path(plugin: plugin.id, route.path)
+                let method = HTTPRequest.Method(rawValue: route.method.rawValue) ?? .get
+                switch route.kind {
+                case .api:
+                    api.on(RouterPath(path), method: method) { request, context in
+                        let venue = try context.requireVenue()
+                        let caller = PluginCaller(
+                            venueId: venue.id, venueIds: [venue.id], actor: context.actor, role: nil,
+                            canWrite: context.apiKey?.scope != .read, csrfToken: nil)
+                        let plugged = try await Self.request(request, context, route: route, caller: caller, services: services)
+                        return try await respond(try await route.handler(plugged), context: context)
+                    }
+                case .page:
+                    web.on(RouterPath(path), method: method) { request, context in
+                        let session = route.managersOnly ? try staff.requireManager(context) : try staff.requireStaff(context)
+                        let caller = try await staff.caller(context, session: session)
+                        let plugged = try await Self.request(request, context, route: route, caller: caller, services: services)
+                        if route.method != .get {
+                            // The same check as the core's forms, on the plugin's form or upload.
+                            guard let sent = plugged.form["csrf_token"], ConstantTime.equal(sent, session.csrfToken) else {
+                                throw CrierError.forbidden("This form has expired or did not come from Crier. Go back, reload the page and try again.")
+                            }
+                        }
+                        return try await respond(try await route.handler(plugged), context: context)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `notes/{id}` of plugin `timeline` → `plugins/timeline/notes/:id`.
+    static func path(plugin: String, _ relative: String) -> String {
+        let segments = relative.split(separator: "/").map { segment -> String in
+            segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : String(segment)
+        }
+        return (["plugins", plugin] + segments).joined(separator: "/")
+    }
+
+    static func request(
+        _ request: Request, _ context: CrierRequestContext, route: PluginRoute, caller: PluginCaller, services: PluginServices
+    ) async throws -> PluginRequest {
+        let body = route.method == .get ? [] : Array(try await request.body.collect(upTo: route.maxBodyBytes).readableBytesView)
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters where query[String(name)] == nil { query[String(name)] = String(value) }
+        var parameters: [String: String] = [:]
+        for (name, value) in context.parameters { parameters[String(name)] = String(value) }
+        return PluginRequest(
+            parameters: parameters, query: query, body: body, contentType: request.headers[.contentType], caller: caller, services: services)
+    }
+
+    func respond(_ response: PluginResponse, context: CrierRequestContext) async throws -> Response {
+        switch response {
+        case .json(let value, let status):
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: value.jsonText)))
+        case .page(let title, let html, let status):
+            return try await staff.render("plugin_page", ["page_title": title, "html": html], context, status: .init(code: status))
+        case .redirect(let location):
+            return seeOther(location)
+        case .download(let filename, let contentType, let write):
+            let safeName = filename.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"\(safeName)\"", .cacheControl: "no-store"],
+                body: ResponseBody { writer in
+                    let sink = ResponseSink(writer: writer)
+                    try await write(sink)
+                    try await sink.flush()
+                    writer = sink.writer
+                    try await writer.finish(nil)
+                })
+        }
+    }
+}
+
+/// A streamed response body as a `ByteSink`: writes go out in chunks of about 64 KB, each
+/// awaiting the connection, so a slow client slows the export instead of filling memory.
+final class ResponseSink: ByteSink, @unchecked Sendable {
+    // Used only from the response body's own task, one write at a time.
+    var writer: any ResponseBodyWriter
+    var pending: [UInt8] = []
+    static let chunk = 64 * 1024
+
+    init(writer: any ResponseBodyWriter) {
+        self.writer = writer
+        pending.reserveCapacity(Self.chunk)
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        pending += bytes
+        if pending.count >= Self.chunk { try await flush() }
+    }
+
+    func flush() async throws {
+        guard !pending.isEmpty else { return }
+        try await writer.write(ByteBuffer(bytes: pending))
+        pending.removeAll(keepingCapacity: true)
+    }
+}

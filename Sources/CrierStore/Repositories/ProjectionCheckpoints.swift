@@ -1,0 +1,120 @@
+import CrierCore
+import Foundation
+import SQLKit
+
+/// Where each plugin projection has read the journal up to, and the batches that move it: a batch
+/// is applied and the checkpoint moved in one transaction. On PostgreSQL the checkpoint row is
+/// locked for the batch (`FOR UPDATE SKIP LOCKED`), so with several instances one applies it and
+/// the others pass; on SQLite the single writer already serialises them.
+public struct ProjectionCheckpoints: Sendable {
+    let store: Store
+
+    /// How a call to `consume` ended.
+    public enum Outcome: Sendable, Equatable {
+        /// `count` entries applied; the checkpoint is now `position`.
+        case applied(count: Int, position: Int64)
+        /// Nothing new up to the high-water mark.
+        case caughtUp(position: Int64)
+        /// Another instance holds this projection's checkpoint right now.
+        case busy
+    }
+
+    /// One checkpoint row.
+    public struct Checkpoint: Sendable, Equatable {
+        public var plugin: String
+        public var projection: String
+        public var position: Int64
+    }
+
+    /// Makes sure the checkpoint exists (at 0: a projection new to this database starts from the first entry).
+    public func prepare(plugin: String, projection: String) async throws {
+        let now = store.clock.now().millisecondsSince1970
+        try await store.engine.transaction { db in
+            try await db.raw("""
+                INSERT INTO plugin_checkpoints (plugin, projection, position, updated_at)
+                VALUES (\(bind: plugin), \(bind: projection), 0, \(bind: now)) ON CONFLICT DO NOTHING
+                """).run()
+        }
+    }
+
+    /// Every checkpoint, for `/admin/plugins`.
+    public func all() async throws -> [Checkpoint] {
+        try await store.engine.read { db in
+            try await db.raw("SELECT plugin, projection, position FROM plugin_checkpoints ORDER BY plugin, projection").all().map {
+                Checkpoint(plugin: try $0.decode(column: "plugin", as: String.self), projection: try $0.decode(column: "projection", as: String.self),
+                           position: try $0.decode(column: "position", as: Int64.self))
+            }
+        }
+    }
+
+    /// Where one projection has read up to (0 before its first batch).
+    public func position(plugin: String, projection: String) async throws -> Int64 {
+        try await store.engine.read { db in
+            try await db.raw("""
+                SELECT position FROM plugin_checkpoints WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)
+                """).first()?.decode(column: "position", as: Int64.self) ?? 0
+        }
+    }
+
+    /// The newest journal id (for showing lag; not safe to read up to on PostgreSQL, see `safeHead`).
+    public func journalHead() async throws -> Int64 {
+        try await store.engine.read { db in try await JournalHighWater.maxID(db) }
+    }
+
+    /// The id a projection may read up to now; nil when writers kept it busy (try again shortly).
+    public func safeHead() async throws -> Int64? {
+        try await JournalHighWater.read(store.engine)
+    }
+
+    /// How many journal entries lie between `position` and `head` (a backfill's total).
+    public func entries(after position: Int64, upTo head: Int64) async throws -> Int {
+        try await store.engine.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM journal WHERE id > \(bind: position) AND id <= \(bind: head)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    /// Applies the next batch of at most `limit` entries up to `head`, moving the checkpoint with it.
+    public func consume(
+        plugin: String, projection: String, upTo head: Int64, limit: Int,
+        apply: @escaping @Sendable ([JournalEntry], any SQLDatabase) async throws -> Void
+    ) async throws -> Outcome {
+        let now = store.clock.now().millisecondsSince1970
+        let lock = store.engine.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        return try await store.engine.transaction { db in
+            guard let row = try await db.raw("""
+                SELECT position FROM plugin_checkpoints WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)\(unsafeRaw: lock)
+                """).first()
+            else { return .busy }
+            let position = try row.decode(column: "position", as: Int64.self)
+            let entries = try await db.raw("""
+                SELECT \(unsafeRaw: Journal.columns) FROM journal WHERE id > \(bind: position) AND id <= \(bind: head)
+                ORDER BY id LIMIT \(bind: limit)
+                """).all().map(Journal.decode)
+            guard let last = entries.last?.id else { return .caughtUp(position: position) }
+            try await apply(entries, db)
+            try await db.raw("""
+                UPDATE plugin_checkpoints SET position = \(bind: last), updated_at = \(bind: now)
+                WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)
+                """).run()
+            return .applied(count: entries.count, position: last)
+        }
+    }
+
+    /// Empties a projection through `reset` and puts its checkpoint back to 0, in one transaction
+    /// that waits for any instance applying a batch of it to finish.
+    public func rewind(plugin: String, projection: String, reset: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
+        let now = store.clock.now().millisecondsSince1970
+        let lock = store.engine.kind == .postgres ? " FOR UPDATE" : ""
+        try await store.engine.transaction { db in
+            _ = try await db.raw("""
+                SELECT position FROM plugin_checkpoints WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)\(unsafeRaw: lock)
+                """).first()
+            try await reset(db)
+            try await db.raw("""
+                UPDATE plugin_checkpoints SET position = 0, updated_at = \(bind: now)
+                WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)
+                """).run()
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import Contacts
+import CrierPluginKit
+import Telnyx
+import Twilio
+import Vonage
+
+/// The plugins built into this binary, in the order their navigation entries and providers are
+/// listed. Adding a plugin is its folder, its target, and one line here (DESIGN.md section 7).
+enum BuiltInPlugins {
+    static let all: [any CrierPlugin.Type] = [
+        TwilioPlugin.self,
+        VonagePlugin.self,
+        TelnyxPlugin.self,
+        ContactsPlugin.self,
+    ]
+}

@@ -1,0 +1,183 @@
+import CrierCore
+import CrierPluginKit
+import CrierServer
+import CrierStore
+import CrierTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// The plugin host: choosing plugins, their migrations, routes, navigation and panels, and
+/// projections that are exact (no entry missed or counted twice) with several instances.
+struct PluginHostTests {
+    @Test
+    func anUnknownPluginNameStopsStartUpNamingTheKnownOnes() throws {
+        let known = ["twilio", "contacts", "timeline"]
+        let error = #expect(throws: PluginSelectionError.self) { try PluginSelection("contacts, bogus", known: known) }
+        #expect(error?.description == "CRIER_PLUGINS names a plugin this server does not have: 'bogus'. Built in: twilio, contacts, timeline (or 'none').")
+        #expect(try PluginSelection(nil, known: known).ids == known)
+        #expect(try PluginSelection("", known: known).ids == [])
+        #expect(try PluginSelection("none", known: known).ids == [])
+        #expect(try PluginSelection(" Timeline,twilio ", known: known).ids == ["twilio", "timeline"])
+    }
+
+    @Test
+    func aPluginRefusingItsSettingsStopsStartUp() throws {
+        let error = #expect(throws: PluginLoadError.self) {
+            try PluginHost.load(
+                catalogue: [ProbePlugin.self], selection: PluginSelection(nil, known: ["probe"]), environment: ["CRIER_PROBE_REFUSE": "1"],
+                logger: Logger(label: "t"), clock: ManualClock(testNow), http: .shared)
+        }
+        #expect(error?.description == "plugin 'probe' could not start: refuse was set")
+    }
+
+    @Test(arguments: TestEngines.all)
+    func migrationsRunOnThePluginsOwnTrackOnce(engine: EngineKind) async throws {
+        try await withTestStore(engine) { store in
+            let host = try testPluginHost([ProbePlugin.self], clock: store.clock)
+            #expect(try await host.migrate(store) == 1)
+            #expect(try await host.migrate(store) == 0)
+            let migrator = Migrator(engine: store.engine, logger: store.logger)
+            #expect(try await migrator.appliedVersions(track: "plugin:probe") == [1])
+            #expect(try await migrator.appliedVersions(track: "core").count == CoreMigrations.all.count)
+            try await store.engine.read { db in try await db.raw("SELECT COUNT(*) AS n FROM probe_notes").run() }
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func aDisabledPluginsRoutesNavigationAndPanelsAreGone(engine: EngineKind) async throws {
+        try await WebHarness.run(engine) { web in
+            let customer = try await web.store.makeCustomer(web.venue, n: 1)
+            #expect(try await web.get("/plugins/probe").status == .notFound)
+            #expect(try await web.get("/").count("/plugins/probe") == 0)
+            #expect(try await web.get("/customers/\(customer.id)").count("Probe panel") == 0)
+            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .write).secret
+            let api = try await web.client.executeRequest(
+                uri: "/api/v1/plugins/probe/counts/x", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
+            #expect(api.status == .notFound)
+        }
+        try await WebHarness.run(engine, plugins: [ProbePlugin.self]) { web in
+            let customer = try await web.store.makeCustomer(web.venue, n: 1)
+            let page = try await web.get("/plugins/probe")
+            #expect(page.status == .ok)
+            #expect(page.count("<h1>") == 1 && page.count("<title>Probe · Crown</title>") == 1)
+            #expect(try await web.get("/").count(#"<a href="/plugins/probe">Probe</a>"#) == 1)
+            let detail = try await web.get("/customers/\(customer.id)")
+            #expect(detail.count("<h2>Probe panel</h2>") == 1)
+            #expect(detail.count("probe panel for customer \(customer.id) in venue \(web.venue.id)") == 1)
+            // Plugin forms get the same CSRF check as the core's.
+            #expect(try await web.post("/plugins/probe/notes", [("text", "hi")], csrf: .some(nil)).status == .forbidden)
+            #expect(try await web.post("/plugins/probe/notes", [("text", "hi")], csrf: "wrong").status == .forbidden)
+            let saved = try await web.post("/plugins/probe/notes", [("text", "hi")])
+            #expect(saved.status == .seeOther && saved.location == "/plugins/probe")
+            // Managers-only pages refuse staff.
+            let staff = try await web.colleague(.staff, email: "staff@crown.test")
+            #expect(try await staff.get("/plugins/probe/managers").status == .forbidden)
+            #expect(try await web.get("/plugins/probe/managers").status == .ok)
+            // Signed out: sent to log in, as for the core's pages.
+            var anonymous = web
+            anonymous.session = nil
+            #expect(try await anonymous.get("/plugins/probe").status == .seeOther)
+            // JSON routes: the API key's venue, its errors in the API's shape, read-only keys refused writes.
+            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .write).secret
+            let reader = try await web.store.apiKeys.create(venueId: web.venue.id, name: "r", scope: .read).secret
+            let api = try await web.client.executeRequest(
+                uri: "/api/v1/plugins/probe/counts/x", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
+            #expect(api.status == .ok)
+            #expect(String(buffer: api.body) == #"{"kind":"x","n":0,"venue_id":\#(web.venue.id)}"#)
+            let bad = try await web.client.executeRequest(
+                uri: "/api/v1/plugins/probe/notes", method: .post, headers: [.authorization: "Bearer \(key)", .contentType: "application/json"],
+                body: .init(string: "{}"))
+            #expect(bad.status == .unprocessableContent)
+            #expect(String(buffer: bad.body).contains(#""fields":{"text":"is required"}"#))
+            let readOnly = try await web.client.executeRequest(
+                uri: "/api/v1/plugins/probe/notes", method: .post, headers: [.authorization: "Bearer \(reader)", .contentType: "application/json"],
+                body: .init(string: #"{"text":"x"}"#))
+            #expect(readOnly.status == .forbidden)
+            let noKey = try await web.client.executeRequest(uri: "/api/v1/plugins/probe/counts/x", method: .get, headers: [:], body: nil)
+            #expect(noKey.status == .unauthorized)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func theAdminPageListsPluginsWithVersionStateAndLag(engine: EngineKind) async throws {
+        try await WebHarness.run(engine, plugins: [ProbePlugin.self]) { web in
+            _ = try await web.store.makeCustomer(web.venue, n: 1)
+            let before = try await web.get("/admin/plugins")
+            #expect(before.status == .ok)
+            #expect(before.count("<td>probe</td><td>0.3.0</td><td>enabled</td>") == 1)
+            let head = try await web.store.checkpoints.journalHead()
+            #expect(before.count("counts: entry 0, lag \(head) (starting)") == 1)
+            try await web.plugins.projections(store: web.store).catchUp()
+            let after = try await web.get("/admin/plugins")
+            #expect(after.count("counts: entry \(head), lag 0 (up to date)") == 1)
+            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .read).secret
+            let json = try await web.client.executeRequest(uri: "/api/v1/admin/plugins", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
+            let value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: json.body))
+            let probe = value["items"]?.array.first
+            #expect(probe?["id"]?.string == "probe" && probe?["version"]?.string == "0.3.0" && probe?["state"]?.string == "enabled")
+            #expect(probe?["projections"]?.array.first?["lag"]?.int == 0)
+            #expect(try await web.colleague(.staff, email: "s@crown.test").get("/admin/plugins").status == .forbidden)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func aProjectionCatchesUpInBatchesAndRebuildsToTheSameState(engine: EngineKind) async throws {
+        try await withTestStore(engine) { store in
+            let venue = try await store.makeVenue()
+            for n in 1...7 { _ = try await store.makeCustomer(venue, n: n) }
+            let host = try testPluginHost([ProbePlugin.self], clock: store.clock)
+            try await host.migrate(store)
+            let runner = host.projections(store: store, batchSize: 3)
+            let journal = try await store.checkpoints.journalHead()
+            #expect(try await runner.catchUp() == Int(journal))
+            #expect(try await runner.catchUp() == 0)
+            let services = host.services(for: "probe", store: store)
+            #expect(try await ProbeProjection.total(services.database) == Int(journal))
+            let seen = Progress()
+            #expect(try await runner.rebuild(plugin: "probe") { done, total in seen.add(done, total) } == Int(journal))
+            #expect(try await ProbeProjection.total(services.database) == Int(journal))
+            #expect(seen.last?.0 == Int(journal) && seen.last?.1 == Int(journal))
+            #expect(try await store.checkpoints.position(plugin: "probe", projection: "counts") == journal)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func twoInstancesConsumingTogetherCountEveryEntryOnce(engine: EngineKind) async throws {
+        try await withTestDatabase(engine) { url, store in
+            let venue = try await store.makeVenue()
+            let other = try await Store.open(url, clock: store.clock, logger: store.logger)
+            try await other.withRunning { other in
+                let first = try testPluginHost([ProbePlugin.self], clock: store.clock)
+                let second = try testPluginHost([ProbePlugin.self], clock: store.clock)
+                try await first.migrate(store)
+                try await second.migrate(other)
+                let a = first.projections(store: store, batchSize: 5)
+                let b = second.projections(store: other, batchSize: 5)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for n in 1...40 { _ = try await store.makeCustomer(venue, n: n) }
+                    }
+                    group.addTask { for _ in 0..<60 { try await a.catchUp() } }
+                    group.addTask { for _ in 0..<60 { try await b.catchUp() } }
+                    try await group.waitForAll()
+                }
+                try await a.catchUp()
+                try await b.catchUp()
+                let journal = try await store.engine.read { db in
+                    try await db.raw("SELECT COUNT(*) AS n FROM journal").first()?.decode(column: "n", as: Int.self) ?? -1
+                }
+                #expect(journal > 80)
+                #expect(try await ProbeProjection.total(first.services(for: "probe", store: store).database) == journal)
+            }
+        }
+    }
+}
+
+/// The last (done, total) a progress callback heard.
+final class Progress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: (Int, Int)?
+    func add(_ done: Int, _ total: Int) { lock.withLock { value = (done, total) } }
+    var last: (Int, Int)? { lock.withLock { value } }
+}
