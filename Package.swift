@@ -143,6 +143,7 @@ let package = Package(
                 "CrierStore",
                 "CrierServer",
                 "Twilio",
+                "Contacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 "FakeTwilio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -10,8 +10,8 @@ import Logging
 @main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "crier-bench", abstract: "Measure Crier: store, dispatch and scheduler tick.",
-        subcommands: [All.self, StoreBench.self, DispatchBench.self, TickBench.self, WebhookBench.self], defaultSubcommand: All.self)
+        commandName: "crier-bench", abstract: "Measure Crier: store, dispatch, scheduler tick, webhooks and plugin backfill.",
+        subcommands: [All.self, StoreBench.self, DispatchBench.self, TickBench.self, WebhookBench.self, BackfillBench.self], defaultSubcommand: All.self)
 }
 
 /// Every benchmark with its default sizes.
