@@ -87,10 +87,10 @@ public struct ProjectionCheckpoints: Sendable {
                 """).first()
             else { return .busy }
             let position = try row.decode(column: "position", as: Int64.self)
-            let entries = try await db.raw("""
+            let entries = try await Journal.decode(db.raw("""
                 SELECT \(unsafeRaw: Journal.columns) FROM journal WHERE id > \(bind: position) AND id <= \(bind: head)
                 ORDER BY id LIMIT \(bind: limit)
-                """).all().map(Journal.decode)
+                """).all())
             guard let last = entries.last?.id else { return .caughtUp(position: position) }
             try await apply(entries, db)
             try await db.raw("""
