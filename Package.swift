@@ -181,6 +181,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ContactsTests", dependencies: ["Contacts"], path: "Plugins/Contacts/Tests", swiftSettings: strict),
+        .testTarget(
             name: "TwilioTests",
             dependencies: ["Twilio", "FakeTwilio"],
             path: "Plugins/Twilio/Tests",

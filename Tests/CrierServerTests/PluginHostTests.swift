@@ -5,6 +5,7 @@ import CrierStore
 import CrierTestSupport
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// The plugin host: choosing plugins, their migrations, routes, navigation and panels, and
@@ -170,6 +171,40 @@ struct PluginHostTests {
                 #expect(journal > 80)
                 #expect(try await ProbeProjection.total(first.services(for: "probe", store: store).database) == journal)
             }
+        }
+    }
+}
+
+/// A plugin whose job counts its runs and fails on the second, to show a failure does not stop it.
+struct TickerPlugin: CrierPlugin {
+    static let id = "ticker"
+    static let runs = Mutex(0)
+    init(context: PluginContext) throws {}
+    func register(with registrar: any PluginRegistrar) {
+        registrar.addJob(PeriodicJob(name: "tick", interval: .milliseconds(5)) { services in
+            let n = Self.runs.withLock { runs in
+                runs += 1
+                return runs
+            }
+            #expect(services.pluginID == "ticker")
+            if n == 2 { throw CrierError.notFound("second run") }
+        })
+    }
+}
+
+extension PluginHostTests {
+    @Test
+    func jobsRunOnTheirIntervalAndAFailureDoesNotStopThem() async throws {
+        try await withTestStore(.sqlite) { store in
+            let host = try testPluginHost([TickerPlugin.self], clock: store.clock)
+            let jobs = PluginJobs(host: host, store: store)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await jobs.run() }
+                // Waits on the job's own timer (a job runner, not the scheduler): a few runs take milliseconds.
+                for _ in 0..<400 where TickerPlugin.runs.withLock({ $0 }) < 4 { try await Task.sleep(for: .milliseconds(5)) }
+                group.cancelAll()
+            }
+            #expect(TickerPlugin.runs.withLock { $0 } >= 4)
         }
     }
 }
