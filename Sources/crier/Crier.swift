@@ -5,9 +5,6 @@ import CrierServer
 import CrierStore
 import Foundation
 import Logging
-import Telnyx
-import Twilio
-import Vonage
 
 /// `crier`: the server and its administration commands. `crier` alone is `crier serve`.
 struct Crier: AsyncParsableCommand {

@@ -110,6 +110,12 @@ enum ContactList {
         return (items, Cursor.encode([key, .number(Double(last.customerId))]))
     }
 
+    /// The venue's contact for one customer, if the projection has one yet.
+    static func one(_ db: any SQLDatabase, customerId: Int64, venueId: Int64) async throws -> Contact? {
+        try await db.select().column("*").from("contacts").where("customer_id", .equal, customerId).where("venue_id", .equal, venueId)
+            .first(decoding: Contact.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
     static func order(_ sort: ContactFilter.Sort) -> (column: String, descending: Bool) {
         switch sort {
         case .lastInteraction: return ("last_at", true)

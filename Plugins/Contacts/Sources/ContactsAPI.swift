@@ -18,11 +18,8 @@ enum ContactsAPI {
     static func one(_ request: PluginRequest) async throws -> PluginResponse {
         let id = try request.id("customer_id", of: "contact")
         let venue = request.caller.venueId
-        let rows = try await request.services.database.read { db in
-            try await db.select().column("*").from("contacts").where("customer_id", .equal, id).where("venue_id", .equal, venue)
-                .all(decoding: Contact.self, keyDecodingStrategy: .convertFromSnakeCase)
-        }
-        guard let contact = rows.first else { throw CrierError.notFound("contact") }
+        let found = try await request.services.database.read { db in try await ContactList.one(db, customerId: id, venueId: venue) }
+        guard let contact = found else { throw CrierError.notFound("contact") }
         let now = Int64(request.services.clock.now().timeIntervalSince1970 * 1000)
         return .json(try await json([contact], services: request.services, now: now)[0])
     }

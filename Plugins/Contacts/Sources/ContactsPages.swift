@@ -54,11 +54,8 @@ struct ContactsPages: Sendable {
 
     func panel(customerId: Int64, caller: PluginCaller, services: PluginServices) async throws -> String {
         let venue = caller.venueId
-        let rows = try await services.database.read { db in
-            try await db.select().column("*").from("contacts").where("customer_id", .equal, customerId).where("venue_id", .equal, venue)
-                .all(decoding: Contact.self, keyDecodingStrategy: .convertFromSnakeCase)
-        }
-        guard let contact = rows.first else { return templates.render("contact_panel", ["pending": true]) }
+        let found = try await services.database.read { db in try await ContactList.one(db, customerId: customerId, venueId: venue) }
+        guard let contact = found else { return templates.render("contact_panel", ["pending": true]) }
         let now = Int64(services.clock.now().timeIntervalSince1970 * 1000)
         let view = try await ContactsView.enrich([contact], services: services, now: now)[0]
         let time = ContactTime(zone: try await ContactsAPI.zone(venue, services))

@@ -31,9 +31,20 @@ public struct ProjectionRunner: Service {
     /// `progress` hears (done, total) after each batch.
     func catchUp(plugin: String, _ projection: any JournalProjection, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Int {
         let checkpoints = store.checkpoints
-        try await checkpoints.prepare(plugin: plugin, projection: projection.name)
+        let start: Int64
+        if let position = try await checkpoints.position(plugin: plugin, projection: projection.name) {
+            start = position
+        } else {
+            try await checkpoints.prepare(plugin: plugin, projection: projection.name)
+            start = 0
+        }
+        // An idle pass only reads: no write transaction, and on PostgreSQL no exclusive lock that
+        // writers would queue behind. The locked high-water mark is taken when there is news.
+        guard try await checkpoints.journalHead() > start else {
+            await host.status.set(plugin, projection.name, .live)
+            return 0
+        }
         guard let head = try await checkpoints.safeHead() else { return 0 }
-        let start = try await checkpoints.position(plugin: plugin, projection: projection.name)
         guard head > start else {
             await host.status.set(plugin, projection.name, .live)
             return 0

@@ -71,9 +71,11 @@ struct StaffPages: Sendable {
     func customerPanels(customerId: Int64, _ context: CrierRequestContext) async throws -> [[String: Any]] {
         let session = try requireStaff(context)
         var panels: [[String: Any]] = []
-        for plugin in plugins.plugins where !plugin.panels.isEmpty {
+        let withPanels = plugins.plugins.filter { !$0.panels.isEmpty }
+        guard !withPanels.isEmpty else { return panels }
+        let caller = try await caller(context, session: session)
+        for plugin in withPanels {
             let services = plugins.services(for: plugin.id, store: store)
-            let caller = try await caller(context, session: session)
             for panel in plugin.panels {
                 do {
                     panels.append(["title": panel.title, "html": try await panel.render(customerId, caller, services)])

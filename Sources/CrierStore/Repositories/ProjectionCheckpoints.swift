@@ -47,12 +47,12 @@ public struct ProjectionCheckpoints: Sendable {
         }
     }
 
-    /// Where one projection has read up to (0 before its first batch).
-    public func position(plugin: String, projection: String) async throws -> Int64 {
+    /// Where one projection has read up to; nil before `prepare` made its checkpoint.
+    public func position(plugin: String, projection: String) async throws -> Int64? {
         try await store.engine.read { db in
             try await db.raw("""
                 SELECT position FROM plugin_checkpoints WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)
-                """).first()?.decode(column: "position", as: Int64.self) ?? 0
+                """).first()?.decode(column: "position", as: Int64.self)
         }
     }
 
