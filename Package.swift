@@ -125,6 +125,12 @@ let package = Package(
         .target(
             name: "Contacts", dependencies: ["CrierPluginKit"], path: "Plugins/Contacts/Sources", resources: [.copy("Templates")],
             swiftSettings: strict),
+        .target(
+            name: "Timeline", dependencies: ["CrierPluginKit"], path: "Plugins/Timeline/Sources", resources: [.copy("Templates")],
+            swiftSettings: strict),
+        .target(
+            name: "Exports", dependencies: ["CrierPluginKit"], path: "Plugins/Exports/Sources", resources: [.copy("Templates")],
+            swiftSettings: strict),
         .executableTarget(
             name: "crier",
             dependencies: [
@@ -133,6 +139,8 @@ let package = Package(
                 "Vonage",
                 "Telnyx",
                 "Contacts",
+                "Timeline",
+                "Exports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -183,6 +191,10 @@ let package = Package(
         .testTarget(
             name: "ContactsTests", dependencies: ["Contacts"], path: "Plugins/Contacts/Tests", swiftSettings: strict),
         .testTarget(
+            name: "TimelineTests", dependencies: ["Timeline"], path: "Plugins/Timeline/Tests", swiftSettings: strict),
+        .testTarget(
+            name: "ExportsTests", dependencies: ["Exports"], path: "Plugins/Exports/Tests", swiftSettings: strict),
+        .testTarget(
             name: "TwilioTests",
             dependencies: ["Twilio", "FakeTwilio"],
             path: "Plugins/Twilio/Tests",
@@ -205,6 +217,8 @@ let package = Package(
                 "Vonage",
                 "Telnyx",
                 "Contacts",
+                "Timeline",
+                "Exports",
                 "FakeTwilio",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

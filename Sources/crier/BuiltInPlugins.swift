@@ -1,6 +1,8 @@
 import Contacts
+import Exports
 import CrierPluginKit
 import Telnyx
+import Timeline
 import Twilio
 import Vonage
 
@@ -12,5 +14,7 @@ enum BuiltInPlugins {
         VonagePlugin.self,
         TelnyxPlugin.self,
         ContactsPlugin.self,
+        TimelinePlugin.self,
+        ExportsPlugin.self,
     ]
 }

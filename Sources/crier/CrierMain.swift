@@ -2,11 +2,18 @@ import ArgumentParser
 import Foundation
 
 /// The entry point: `crier {plugin} ...` goes to that plugin's commands; everything else to the
-/// built-in commands (`crier` alone is `crier serve`).
+/// built-in commands (`crier` alone is `crier serve`). `crier export X` is `crier exports X`, and
+/// `crier import FILE` is `crier exports import FILE`.
 @main
 enum CrierMain {
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // DESIGN.md section 8 names these `crier export ...` and `crier import ...`.
+        switch arguments.first {
+        case "export": arguments[0] = "exports"
+        case "import": arguments.insert("exports", at: 0)
+        default: break
+        }
         if let first = arguments.first, BuiltInPlugins.all.contains(where: { $0.id == first }) {
             exit(await PluginCommandLine.run(plugin: first, arguments: Array(arguments.dropFirst())))
         }

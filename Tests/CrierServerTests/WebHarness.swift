@@ -36,9 +36,9 @@ struct WebHarness: Sendable {
 
     static func run(
         _ engine: EngineKind, clock: ManualClock = ManualClock(testNow), plugins types: [any CrierPlugin.Type] = [],
-        _ body: @Sendable (WebHarness) async throws -> Void
+        environment: [String: String] = [:], _ body: @Sendable (WebHarness) async throws -> Void
     ) async throws {
-        let host = try testPluginHost(types, clock: clock)
+        let host = try testPluginHost(types, clock: clock, environment: environment)
         try await withTestStore(engine, clock: clock) { store in
             try await host.migrate(store)
             let venue = try await store.makeVenue("crown")
@@ -92,6 +92,21 @@ struct WebHarness: Sendable {
         return Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
     }
 
+    /// Uploads a file as a browser's `multipart/form-data` form would, with the CSRF token.
+    func upload(_ uri: String, file: [UInt8], filename: String, fields: [(String, String)] = []) async throws -> Page {
+        let boundary = "----crier-test-boundary-7MA4YWxkTrZu0gW"
+        var body: [UInt8] = []
+        for (name, value) in fields + [("csrf_token", csrf)] {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
+        body += file + Array("\r\n--\(boundary)--\r\n".utf8)
+        var headers: HTTPFields = [.accept: "text/html", .contentType: "multipart/form-data; boundary=\(boundary)"]
+        if let session { headers[.cookie] = "crier_session=\(session)" }
+        let response = try await client.executeRequest(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+        return Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
+    }
+
     static func encode(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
@@ -100,11 +115,11 @@ struct WebHarness: Sendable {
 }
 
 /// A plugin host with `types` loaded (all of them enabled, no settings), as `crier serve` builds one.
-func testPluginHost(_ types: [any CrierPlugin.Type], clock: any Clock) throws -> PluginHost {
+func testPluginHost(_ types: [any CrierPlugin.Type], clock: any Clock, environment: [String: String] = [:]) throws -> PluginHost {
     var logger = Logger(label: "plugin-test")
     logger.logLevel = .warning
     return try PluginHost.load(
-        catalogue: types, selection: PluginSelection(nil, known: types.map { $0.id }), environment: [:], logger: logger, clock: clock,
+        catalogue: types, selection: PluginSelection(nil, known: types.map { $0.id }), environment: environment, logger: logger, clock: clock,
         http: .shared)
 }
 

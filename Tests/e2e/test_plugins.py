@@ -29,7 +29,7 @@ def test_an_unknown_plugin_stops_start_up_naming_the_built_in_ones(tmp_path):
     result = run("serve", "--port", "0", cwd=tmp_path, env={"CRIER_PLUGINS": "contacts,crm"}, check=False)
     assert result.returncode == 1
     assert "CRIER_PLUGINS names a plugin this server does not have: 'crm'." in result.stderr
-    assert "Built in: twilio, vonage, telnyx, contacts" in result.stderr
+    assert "Built in: twilio, vonage, telnyx, contacts, timeline, exports" in result.stderr
 
 
 def test_contacts_build_while_serving_and_a_disabled_plugin_keeps_its_data(tmp_path, server_factory):

@@ -44,6 +44,8 @@ struct ContactsPages: Sendable {
             ] as [String: Any]
         }
         data["none"] = page.items.isEmpty
+        let shown = request.query.filter { !$0.value.isEmpty && $0.key != "cursor" && $0.key != "scope" }
+        data["export"] = "/plugins/contacts/export?" + FormBody.encode(shown.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         if let next = page.next {
             var query = request.query
             query["cursor"] = next

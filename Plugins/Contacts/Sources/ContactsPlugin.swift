@@ -25,7 +25,9 @@ public struct ContactsPlugin: CrierPlugin {
             try await pages.panel(customerId: customerId, caller: caller, services: services)
         })
         registrar.addRoute(.page(.get, "") { request in try await pages.list(request) })
+        registrar.addRoute(.page(.get, "export") { request in try await ContactsExport.download(request) })
         registrar.addRoute(.api(.get, "contacts") { request in try await ContactsAPI.list(request) })
+        registrar.addRoute(.api(.get, "export") { request in try await ContactsExport.download(request) })
         registrar.addRoute(.api(.get, "contacts/{customer_id}") { request in try await ContactsAPI.one(request) })
     }
 }

@@ -6,12 +6,16 @@ import Foundation
 public protocol CrierRecords: Sendable {
     /// The venues with these ids (cross-venue views name each venue).
     func venues(ids: [Int64]) async throws -> [Venue]
+    /// The venue with this slug, or nil (a command's `--venue SLUG`).
+    func venue(slug: String) async throws -> Venue?
     /// One customer of the venue, or nil.
     func customer(venueId: Int64, id: Int64) async throws -> Customer?
     /// How many customers the venue has (a progress bar's total).
     func customerCount(venueId: Int64) async throws -> Int
     /// Customers with ids above `after`, in id order.
     func customers(venueId: Int64, after: Int64, limit: Int) async throws -> [Customer]
+    /// Events with ids above `after`, in id order.
+    func events(venueId: Int64, after: Int64, limit: Int) async throws -> [Event]
     /// One event of the venue, or nil.
     func event(venueId: Int64, id: Int64) async throws -> Event?
     /// Bookings (with their customer and event) with ids above `after`, in id order; one event's when `eventId` is set.

@@ -102,6 +102,7 @@ public struct PluginRequest: Sendable {
 /// What a plugin's route answers.
 public enum PluginResponse: Sendable {
     /// A JSON document (the API's error shape is the host's: throw `CrierError` for refusals).
+    /// Status 204 sends no body (a deletion).
     case json(JSONValue, status: Int = 200)
     /// A page: the host wraps `html` (already escaped by the plugin) in the staff layout.
     case page(title: String, html: String, status: Int = 200)

@@ -45,6 +45,8 @@ public struct PluginCaller: Sendable, Equatable {
     public var venueIds: [Int64]
     /// Who to record as having made a change.
     public var actor: Actor
+    /// How staff know the actor: the staff member's email, or the API key's name.
+    public var actorName: String
     /// The staff member's role; nil for an API key.
     public var role: Role?
     /// False for a read-only API key.
@@ -52,10 +54,13 @@ public struct PluginCaller: Sendable, Equatable {
     /// The session's CSRF token, which every form a plugin page shows must carry as `csrf_token`.
     public var csrfToken: String?
 
-    public init(venueId: Int64, venueIds: [Int64], actor: Actor, role: Role?, canWrite: Bool, csrfToken: String?) {
+    public init(
+        venueId: Int64, venueIds: [Int64], actor: Actor, actorName: String? = nil, role: Role?, canWrite: Bool, csrfToken: String?
+    ) {
         self.venueId = venueId
         self.venueIds = venueIds
         self.actor = actor
+        self.actorName = actorName ?? actor.description
         self.role = role
         self.canWrite = canWrite
         self.csrfToken = csrfToken

@@ -22,7 +22,8 @@ struct PluginRoutes: Sendable {
                     api.on(RouterPath(path), method: method) { request, context in
                         let venue = try context.requireVenue()
                         let caller = PluginCaller(
-                            venueId: venue.id, venueIds: [venue.id], actor: context.actor, role: nil,
+                            venueId: venue.id, venueIds: [venue.id], actor: context.actor,
+                            actorName: context.apiKey.map { "API key “\($0.name)”" }, role: nil,
                             canWrite: context.apiKey?.scope != .read, csrfToken: nil)
                         let plugged = try await Self.request(request, context, route: route, caller: caller, services: services)
                         return try await respond(try await route.handler(plugged), context: context)
@@ -67,6 +68,8 @@ struct PluginRoutes: Sendable {
 
     func respond(_ response: PluginResponse, context: CrierRequestContext) async throws -> Response {
         switch response {
+        case .json(_, 204):
+            return Response(status: .noContent)
         case .json(let value, let status):
             return Response(
                 status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"],

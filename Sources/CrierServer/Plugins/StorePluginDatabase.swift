@@ -29,6 +29,8 @@ struct StoreRecords: CrierRecords {
         return venues
     }
 
+    func venue(slug: String) async throws -> Venue? { try await store.venues.bySlug(slug) }
+
     func customer(venueId: Int64, id: Int64) async throws -> Customer? {
         do { return try await store.customers.get(venueId: venueId, id: id) } catch CrierError.notFound { return nil }
     }
@@ -37,6 +39,10 @@ struct StoreRecords: CrierRecords {
 
     func customers(venueId: Int64, after: Int64, limit: Int) async throws -> [Customer] {
         try await store.records.customers(venueId: venueId, after: after, limit: limit)
+    }
+
+    func events(venueId: Int64, after: Int64, limit: Int) async throws -> [Event] {
+        try await store.records.events(venueId: venueId, after: after, limit: limit)
     }
 
     func event(venueId: Int64, id: Int64) async throws -> Event? { try await store.records.event(venueId: venueId, id: id) }

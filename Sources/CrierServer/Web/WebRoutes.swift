@@ -92,7 +92,7 @@ struct StaffPages: Sendable {
     func caller(_ context: CrierRequestContext, session: StaffSession) async throws -> PluginCaller {
         let venueIds = try await store.staff.memberships(userId: session.userId).map(\.venueId)
         return PluginCaller(
-            venueId: session.venueId, venueIds: venueIds, actor: context.actor, role: session.role, canWrite: true,
+            venueId: session.venueId, venueIds: venueIds, actor: context.actor, actorName: session.email, role: session.role, canWrite: true,
             csrfToken: session.csrfToken)
     }
 

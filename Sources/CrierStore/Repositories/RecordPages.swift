@@ -23,6 +23,16 @@ public struct RecordPages: Sendable {
         }
     }
 
+    /// Events with ids above `after`, in id order.
+    public func events(venueId: Int64, after: Int64, limit: Int) async throws -> [Event] {
+        try await store.engine.read { db in
+            try await db.raw("""
+                SELECT \(unsafeRaw: Events.columns) FROM events WHERE venue_id = \(bind: venueId) AND id > \(bind: after)
+                ORDER BY id LIMIT \(bind: limit)
+                """).all().map(Events.decode)
+        }
+    }
+
     public func event(venueId: Int64, id: Int64) async throws -> Event? {
         try await store.engine.read { db in
             try await db.raw("SELECT \(unsafeRaw: Events.columns) FROM events WHERE id = \(bind: id) AND venue_id = \(bind: venueId)")

@@ -1,0 +1,67 @@
+import CrierPluginKit
+
+/// One thing that happened to a customer, as the projection stores it. Its id is the journal
+/// entry that made it, so a rebuild gives every item the same id and order again.
+struct TimelineItem: Codable, Sendable, Equatable {
+    var entryId: Int64
+    var venueId: Int64
+    var customerId: Int64
+    /// Milliseconds since 1970.
+    var at: Int64
+    var kind: Kind
+    /// The booking or message it is about.
+    var subjectId: Int64
+    var eventName: String?
+    var seats: Int?
+    var previousSeats: Int?
+    /// A booking's source, a text's kind (`reminder_24h`), a reply's keyword, a consent change's source.
+    var detail: String?
+    /// A consent change's purpose (`transactional`, `marketing`).
+    var purpose: String?
+    /// A text's delivery status: sent, delivered, undelivered, failed, unknown.
+    var status: String?
+    var errorCode: String?
+    /// Who did it, as the journal records it (`staff:3`, `system`).
+    var actor: String
+
+    /// The text it is about, for texts and replies (other items' subjects are bookings).
+    var messageId: Int64? { kind == .textOut || kind == .replyIn ? subjectId : nil }
+
+    /// What an item is. Stored as its raw value, so these never change.
+    enum Kind: String, Codable, Sendable, CaseIterable {
+        case bookingMade = "booking_made"
+        case bookingChanged = "booking_changed"
+        case bookingCancelled = "booking_cancelled"
+        case bookingDeleted = "booking_deleted"
+        case textOut = "text_out"
+        case replyIn = "reply_in"
+        case optedOut = "opted_out"
+        case optedIn = "opted_in"
+
+        var group: TimelineGroup {
+            switch self {
+            case .bookingMade, .bookingChanged, .bookingCancelled, .bookingDeleted: return .bookings
+            case .textOut: return .texts
+            case .replyIn: return .replies
+            case .optedOut, .optedIn: return .consent
+            }
+        }
+    }
+}
+
+/// The kinds staff filter by (`?kind=bookings,notes`).
+enum TimelineGroup: String, Sendable, CaseIterable {
+    case bookings, texts, replies, consent, notes
+
+    var label: String {
+        switch self {
+        case .bookings: return "Bookings"
+        case .texts: return "Texts sent"
+        case .replies: return "Replies"
+        case .consent: return "Opt-outs and opt-ins"
+        case .notes: return "Notes"
+        }
+    }
+
+    var itemKinds: [TimelineItem.Kind] { TimelineItem.Kind.allCases.filter { $0.group == self } }
+}

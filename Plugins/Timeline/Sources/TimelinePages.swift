@@ -1,0 +1,146 @@
+import CrierPluginKit
+import Foundation
+
+/// The staff pages: a customer's timeline grouped by day (`/plugins/timeline/customers/{id}`),
+/// with filters, notes and the CSV export, and the latest few rows as a panel on the customer's page.
+struct TimelinePages: Sendable {
+    let templates: PluginTemplates
+    static let pageSize = 50
+    static let panelSize = 5
+
+    func show(_ request: PluginRequest) async throws -> PluginResponse {
+        try await render(request, problem: nil)
+    }
+
+    func export(_ request: PluginRequest) async throws -> PluginResponse {
+        try await TimelineAPI.export(request)
+    }
+
+    func addNote(_ request: PluginRequest) async throws -> PluginResponse {
+        let id = try request.id("customer_id", of: "customer")
+        do {
+            _ = try await TimelineNotes.add(customerId: id, body: request.form["body"], caller: request.caller, services: request.services)
+        } catch CrierError.invalid(let errors) {
+            return try await render(request, problem: (errors.fields["body"] ?? "is not valid", request.form["body"] ?? ""))
+        }
+        return .redirect("/plugins/timeline/customers/\(id)")
+    }
+
+    func editNote(_ request: PluginRequest) async throws -> PluginResponse {
+        let note = try await TimelineNotes.edit(
+            id: try request.id("id", of: "note"), body: request.form["body"], caller: request.caller, services: request.services)
+        return .redirect("/plugins/timeline/customers/\(note.customerId)#note-\(note.id)")
+    }
+
+    func deleteNote(_ request: PluginRequest) async throws -> PluginResponse {
+        let customer = try await TimelineNotes.delete(id: try request.id("id", of: "note"), caller: request.caller, services: request.services)
+        return .redirect("/plugins/timeline/customers/\(customer)")
+    }
+
+    /// The page; `problem` is a refused note (its message and the words typed, kept for another try).
+    func render(_ request: PluginRequest, problem: (message: String, body: String)?) async throws -> PluginResponse {
+        let services = request.services, caller = request.caller
+        let customer = try await TimelineNotes.requireCustomer(try request.id("customer_id", of: "customer"), caller, services)
+        let zone = try await services.records.venues(ids: [caller.venueId]).first?.timeZone ?? TimeZone(identifier: "UTC")!
+        let title = "Timeline: \(customer.firstName) \(customer.lastName)"
+        var data: [String: Any] = [
+            "customer_id": customer.id, "name": "\(customer.firstName) \(customer.lastName)", "csrf_token": caller.csrfToken ?? "",
+            "from": request.query["from"] ?? "", "to": request.query["to"] ?? "",
+            "kinds": [["value": "", "label": "Everything", "selected": (request.query["kind"] ?? "").isEmpty]]
+                + TimelineGroup.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": request.query["kind"] == $0.rawValue] },
+            "note_error": problem?.message ?? "", "has_note_error": problem != nil, "note_body": problem?.body ?? "",
+        ]
+        let filter: TimelineFilter
+        do {
+            filter = try TimelineFilter.read(request.query, venueId: caller.venueId, customerId: customer.id, zone: zone)
+        } catch CrierError.invalid(let errors) {
+            data["errors"] = errors.fields.sorted { $0.key < $1.key }.map { ["field": $0.key, "message": $0.value] }
+            return .page(title: title, html: templates.render("timeline", data), status: 422)
+        }
+        let page = try await services.database.read { db in
+            try await TimelineList.page(db, filter, cursor: request.query["cursor"], limit: Self.pageSize)
+        }
+        let views = try await TimelineView.make(page.rows, venueId: caller.venueId, services: services)
+        data["days"] = Self.days(views, zone: zone, caller: caller)
+        data["none"] = views.isEmpty
+        var query = request.query
+        query["cursor"] = nil
+        let base = "/plugins/timeline/customers/\(customer.id)"
+        data["export"] = base + "/export?" + FormBody.encode(Self.sorted(query))
+        query["bom"] = "1"
+        data["export_excel"] = base + "/export?" + FormBody.encode(Self.sorted(query))
+        query["bom"] = nil
+        if let next = page.next {
+            query["cursor"] = next
+            data["next"] = base + "?" + FormBody.encode(Self.sorted(query))
+        }
+        return .page(title: title, html: templates.render("timeline", data), status: problem == nil ? 200 : 422)
+    }
+
+    func panel(customerId: Int64, caller: PluginCaller, services: PluginServices) async throws -> String {
+        let filter = TimelineFilter(venueId: caller.venueId, customerId: customerId)
+        let page = try await services.database.read { db in try await TimelineList.page(db, filter, cursor: nil, limit: Self.panelSize) }
+        let zone = try await services.records.venues(ids: [caller.venueId]).first?.timeZone ?? TimeZone(identifier: "UTC")!
+        let time = TimelineTime(zone: zone)
+        let rows = try await TimelineView.make(page.rows, venueId: caller.venueId, services: services).map { view in
+            ["when": time.dayAndTime(view.row.at), "what": view.what, "body": view.body ?? "", "status": view.row.item?.status ?? ""]
+        }
+        return templates.render("timeline_panel", ["rows": rows, "none": rows.isEmpty, "link": "/plugins/timeline/customers/\(customerId)"])
+    }
+
+    /// Rows under a heading per day in the venue's zone, newest day first (the rows' own order).
+    static func days(_ views: [TimelineView], zone: TimeZone, caller: PluginCaller) -> [[String: Any]] {
+        let time = TimelineTime(zone: zone)
+        var days: [[String: Any]] = []
+        var current = "", rows: [[String: Any]] = []
+        for view in views {
+            let day = time.day(view.row.at)
+            if day != current, !rows.isEmpty {
+                days.append(["day": current, "rows": rows])
+                rows = []
+            }
+            current = day
+            var row: [String: Any] = [
+                "time": time.time(view.row.at), "what": view.what, "body": view.body ?? "", "group": view.group.rawValue,
+                "status": view.row.item?.status ?? "", "error_code": view.row.item?.errorCode ?? "",
+            ]
+            if let note = view.row.note {
+                row["note"] = [
+                    "id": note.id, "body": note.body, "may_change": TimelineNotes.mayChange(note, caller),
+                    "edited": note.updatedAt != note.createdAt || note.editedBy != nil, "edited_by": note.editedBy ?? "", "csrf_token": caller.csrfToken ?? "",
+                ] as [String: Any]
+            }
+            rows.append(row)
+        }
+        if !rows.isEmpty { days.append(["day": current, "rows": rows]) }
+        return days
+    }
+
+    static func sorted(_ query: [String: String]) -> [(String, String)] {
+        query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+/// Instants as staff read them, in the venue's zone.
+struct TimelineTime {
+    let dayFormat: DateFormatter
+    let timeFormat: DateFormatter
+
+    init(zone: TimeZone) {
+        dayFormat = Self.formatter("EEEE d MMMM yyyy", zone)
+        timeFormat = Self.formatter("HH:mm", zone)
+    }
+
+    static func formatter(_ format: String, _ zone: TimeZone) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = format
+        return formatter
+    }
+
+    func day(_ millis: Int64) -> String { dayFormat.string(from: Self.date(millis)) }
+    func time(_ millis: Int64) -> String { timeFormat.string(from: Self.date(millis)) }
+    func dayAndTime(_ millis: Int64) -> String { day(millis) + ", " + time(millis) }
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}
