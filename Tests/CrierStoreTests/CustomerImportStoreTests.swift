@@ -47,7 +47,7 @@ struct CustomerImportStoreTests {
 
             let heard = Heard()
             let lenient = try await store.customerImport.run(
-                venueId: venue.id, rows: Self.rows, skipInvalid: true, dryRun: false, actor: .cli) { heard.set($0) }
+                venueId: venue.id, rows: Self.rows, skipInvalid: true, dryRun: false, actor: .cli) { written, total in heard.set(written == total ? written : -1) }
             #expect((lenient.valid, lenient.created, lenient.problems.count) == (2, 2, 4))
             #expect(heard.value == 2)
             #expect(try await Self.count(store, venue) == 3)

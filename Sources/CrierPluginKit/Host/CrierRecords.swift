@@ -29,10 +29,10 @@ public protocol CrierRecords: Sendable {
     /// Checks `rows` as new customers of the venue and, unless `dryRun`, creates them in one
     /// transaction: every row, or (with `skipInvalid`) every good row. Problems: a missing name, a
     /// bad mobile, a mobile already a customer's or repeated in the file. `progress` hears how many
-    /// rows were written so far.
+    /// rows were written so far, of how many will be (first with 0, once the rows are checked).
     func importCustomers(
         venueId: Int64, rows: [CustomerImportRow], skipInvalid: Bool, dryRun: Bool, actor: Actor,
-        progress: (@Sendable (Int) -> Void)?
+        progress: (@Sendable (_ written: Int, _ of: Int) -> Void)?
     ) async throws -> CustomerImportReport
 }
 

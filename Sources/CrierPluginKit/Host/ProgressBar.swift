@@ -27,7 +27,7 @@ public final class ProgressBar: @unchecked Sendable {
         done += count
         let line = due() ? render() : nil
         lock.unlock()
-        if let line { write(interactive ? "\r" + line : line) }
+        if let line { write(interactive ? "\r" + line : line + "\n") }
     }
 
     /// Draws the final state and ends the line.
@@ -35,7 +35,7 @@ public final class ProgressBar: @unchecked Sendable {
         lock.lock()
         let line = render()
         lock.unlock()
-        write(interactive ? "\r" + line + "\n" : line)
+        write(interactive ? "\r" + line + "\n" : line + "\n")
     }
 
     func due() -> Bool {

@@ -64,7 +64,7 @@ struct StoreRecords: CrierRecords {
     }
 
     func importCustomers(
-        venueId: Int64, rows: [CustomerImportRow], skipInvalid: Bool, dryRun: Bool, actor: Actor, progress: (@Sendable (Int) -> Void)?
+        venueId: Int64, rows: [CustomerImportRow], skipInvalid: Bool, dryRun: Bool, actor: Actor, progress: (@Sendable (Int, Int) -> Void)?
     ) async throws -> CustomerImportReport {
         let outcome = try await store.customerImport.run(
             venueId: venueId, rows: rows.map { ($0.line, $0.input) }, skipInvalid: skipInvalid, dryRun: dryRun, actor: actor, progress: progress)

@@ -23,7 +23,7 @@ public struct CustomerImport: Sendable {
 
     public func run(
         venueId: Int64, rows: [(line: Int, input: CustomerInput)], skipInvalid: Bool, dryRun: Bool, actor: Actor,
-        progress: (@Sendable (Int) -> Void)? = nil
+        progress: (@Sendable (_ written: Int, _ of: Int) -> Void)? = nil
     ) async throws -> Outcome {
         guard let venue = try await store.venues.byID(venueId) else { throw CrierError.notFound("venue") }
         var problems: [Int: [String: String]] = [:]
@@ -64,11 +64,12 @@ public struct CustomerImport: Sendable {
                     fields: ["mobile": "was added meanwhile"])
             }
             let journal = JournalWriter(db: db, actor: actor, at: now)
+            progress?(0, toWrite.count)
             for (i, row) in toWrite.enumerated() {
                 _ = try await Customers.insert(db, venueId: venueId, fields: row.fields, journal: journal, consentSource: .import)
-                if (i + 1) % 500 == 0 { progress?(i + 1) }
+                if (i + 1) % 500 == 0 { progress?(i + 1, toWrite.count) }
             }
-            progress?(toWrite.count)
+            progress?(toWrite.count, toWrite.count)
             return toWrite.count
         }
         return Outcome(problems: report, valid: good.count, created: created)
