@@ -152,6 +152,7 @@ let package = Package(
                 "CrierServer",
                 "Twilio",
                 "Contacts",
+                "Exports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 "FakeTwilio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -96,6 +96,12 @@ struct BackfillBench: AsyncParsableCommand {
 
 /// The process's peak resident memory (VmHWM on Linux).
 enum PeakMemory {
+    /// Starts the peak again from the present size (Linux: writing 5 to clear_refs), so a figure
+    /// covers one step, not the seeding before it.
+    static func reset() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
     static func megabytes() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })

@@ -16,6 +16,7 @@ enum ContactsExport {
         let filter = try ContactFilter.read(request.query, venueIds: [venue.id], now: services.clock.now(), zone: venue.timeZone)
         let bom = ["1", "true", "yes", "on"].contains(request.query["bom"] ?? "")
         let day = EventTime.rfc3339(services.clock.now(), in: venue.timeZone).prefix(10)
+        let time = RFC3339Writer(zone: venue.timeZone)
         return .download(filename: "contacts-\(venue.slug)-\(day).csv", contentType: "text/csv; charset=utf-8") { sink in
             var csv = CSVWriter(byteOrderMark: bom)
             try await sink.write(csv.record(header))
@@ -25,7 +26,7 @@ enum ContactsExport {
                 let page = try await services.database.read { db in try await ContactList.page(db, filter, cursor: after, limit: 500) }
                 var out: [UInt8] = []
                 for row in try await ContactsView.enrich(page.items, services: services, now: filter.now) {
-                    CSVWriter.append(fields(row, zone: venue.timeZone), to: &out)
+                    CSVWriter.append(fields(row, time: time), to: &out)
                 }
                 try await sink.write(out)
                 cursor = page.next
@@ -33,9 +34,9 @@ enum ContactsExport {
         }
     }
 
-    static func fields(_ row: ContactsView, zone: TimeZone) -> [String] {
+    static func fields(_ row: ContactsView, time writer: RFC3339Writer) -> [String] {
         let c = row.contact
-        let time = { (millis: Int64) in EventTime.rfc3339(Date(timeIntervalSince1970: Double(millis) / 1000), in: zone) }
+        let time = { (millis: Int64) in writer.string(Date(timeIntervalSince1970: Double(millis) / 1000)) }
         return [
             String(c.customerId), c.firstName, c.lastName, c.mobile, String(c.bookings), String(c.activeSeats), String(c.reminderOnly),
             String(c.cancellations), String(c.messagesIn), String(c.messagesOut), time(c.firstAt), time(c.lastAt), row.lastReply ?? "",

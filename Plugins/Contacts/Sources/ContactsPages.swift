@@ -32,14 +32,14 @@ struct ContactsPages: Sendable {
             try await ContactList.page(db, filter, cursor: request.query["cursor"], limit: Self.pageSize)
         }
         let names = Dictionary(uniqueKeysWithValues: venues.map { ($0.id, $0.name) })
-        let time = ContactTime(zone: zone)
+        let time = StaffTime(zone: zone)
         data["contacts"] = try await ContactsView.enrich(page.items, services: services, now: filter.now).map { row in
             let c = row.contact
             return [
                 "name": "\(c.firstName) \(c.lastName)", "mobile": c.mobile, "venue": names[c.venueId] ?? "",
                 "linked": c.venueId == caller.venueId, "link": "/customers/\(c.customerId)", "bookings": c.bookings,
                 "active_seats": c.activeSeats, "reminder_only": c.reminderOnly, "cancellations": c.cancellations,
-                "messages": "\(c.messagesIn) in, \(c.messagesOut) out", "last": time.text(c.lastAt), "opted_out": c.optedOut,
+                "messages": "\(c.messagesIn) in, \(c.messagesOut) out", "last": time.text(millis: c.lastAt), "opted_out": c.optedOut,
                 "upcoming": row.upcoming > 0,
             ] as [String: Any]
         }
@@ -60,12 +60,12 @@ struct ContactsPages: Sendable {
         guard let contact = found else { return templates.render("contact_panel", ["pending": true]) }
         let now = Int64(services.clock.now().timeIntervalSince1970 * 1000)
         let view = try await ContactsView.enrich([contact], services: services, now: now)[0]
-        let time = ContactTime(zone: try await ContactsAPI.zone(venue, services))
+        let time = StaffTime(zone: try await ContactsAPI.zone(venue, services))
         return templates.render("contact_panel", [
             "bookings": contact.bookings, "active_seats": contact.activeSeats, "reminder_only": contact.reminderOnly,
-            "cancellations": contact.cancellations, "first": time.text(contact.firstAt), "last": time.text(contact.lastAt),
+            "cancellations": contact.cancellations, "first": time.text(millis: contact.firstAt), "last": time.text(millis: contact.lastAt),
             "attended": view.attended.joined(separator: ", "), "upcoming": view.upcoming, "messages_in": contact.messagesIn,
-            "messages_out": contact.messagesOut, "last_reply": view.lastReply ?? "", "last_reply_at": contact.lastReplyAt.map(time.text) ?? "",
+            "messages_out": contact.messagesOut, "last_reply": view.lastReply ?? "", "last_reply_at": contact.lastReplyAt.map { time.text(millis: $0) } ?? "",
             "opted_out": contact.optedOut,
         ])
     }
@@ -75,18 +75,4 @@ struct ContactsPages: Sendable {
     static func choices(_ current: String?) -> [[String: Any]] {
         [("", "Any"), ("true", "Yes"), ("false", "No")].map { ["value": $0.0, "label": $0.1, "selected": ($0.0 == (current ?? ""))] }
     }
-}
-
-/// Instants as staff read them, in the venue's zone: "Sat 5 Dec 2026, 19:30".
-struct ContactTime {
-    let formatter: DateFormatter
-
-    init(zone: TimeZone) {
-        formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = "EEE d MMM yyyy, HH:mm"
-    }
-
-    func text(_ millis: Int64) -> String { formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000)) }
 }

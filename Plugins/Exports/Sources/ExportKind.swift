@@ -46,7 +46,8 @@ enum ExportKind: String, Sendable, CaseIterable {
     ) async throws -> Int {
         var csv = CSVWriter(byteOrderMark: byteOrderMark)
         try await sink.write(csv.record(header))
-        let time = { (date: Date?) in date.map { EventTime.rfc3339($0, in: venue.timeZone) } ?? "" }
+        let writer = RFC3339Writer(zone: venue.timeZone)
+        let time = { (date: Date?) in date.map(writer.string) ?? "" }
         var after: Int64 = 0, total = 0
         while true {
             var out: [UInt8] = []

@@ -15,7 +15,7 @@ struct ExportsPages: Sendable {
     func overview(_ request: PluginRequest, problem: String?) async throws -> PluginResponse {
         let services = request.services, caller = request.caller
         guard let venue = try await services.records.venues(ids: [caller.venueId]).first else { throw CrierError.notFound("venue") }
-        let time = ExportTime(zone: venue.timeZone)
+        let time = StaffTime(zone: venue.timeZone)
         var events: [Event] = []
         var after: Int64 = 0
         while true {
@@ -132,18 +132,4 @@ struct ExportsPages: Sendable {
             },
         ]
     }
-}
-
-/// Instants as staff read them, in the venue's zone.
-struct ExportTime {
-    let formatter: DateFormatter
-
-    init(zone: TimeZone) {
-        formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = "EEE d MMM yyyy, HH:mm"
-    }
-
-    func text(_ date: Date) -> String { formatter.string(from: date) }
 }

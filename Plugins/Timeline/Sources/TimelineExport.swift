@@ -7,7 +7,8 @@ enum TimelineExport {
     static let header = ["When", "Kind", "What", "Event", "Seats", "Words", "Delivery status", "Error code", "By"]
 
     static func download(_ filter: TimelineFilter, customer: Customer, zone: TimeZone, byteOrderMark: Bool, services: PluginServices) -> PluginResponse {
-        let day = EventTime.rfc3339(services.clock.now(), in: zone).prefix(10)
+        let time = RFC3339Writer(zone: zone)
+        let day = time.string(services.clock.now()).prefix(10)
         return .download(filename: "timeline-customer-\(customer.id)-\(day).csv", contentType: "text/csv; charset=utf-8") { sink in
             var csv = CSVWriter(byteOrderMark: byteOrderMark)
             try await sink.write(csv.record(header))
@@ -17,7 +18,7 @@ enum TimelineExport {
                 let page = try await services.database.read { db in try await TimelineList.page(db, filter, cursor: after, limit: 500) }
                 var bytes: [UInt8] = []
                 for view in try await TimelineView.make(page.rows, venueId: filter.venueId, services: services) {
-                    bytes += csv.record(fields(view, zone: zone))
+                    bytes += csv.record(fields(view, time: time))
                 }
                 try await sink.write(bytes)
                 cursor = page.next
@@ -25,8 +26,8 @@ enum TimelineExport {
         }
     }
 
-    static func fields(_ view: TimelineView, zone: TimeZone) -> [String] {
-        let when = EventTime.rfc3339(Date(timeIntervalSince1970: Double(view.row.at) / 1000), in: zone)
+    static func fields(_ view: TimelineView, time: RFC3339Writer) -> [String] {
+        let when = time.string(Date(timeIntervalSince1970: Double(view.row.at) / 1000))
         if let note = view.row.note {
             return [when, "note", view.what, "", "", note.body, "", "", note.authorName]
         }

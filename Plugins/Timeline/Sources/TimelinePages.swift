@@ -121,26 +121,17 @@ struct TimelinePages: Sendable {
     }
 }
 
-/// Instants as staff read them, in the venue's zone.
+/// Instants as the timeline shows them, in the venue's zone: a heading per day, a time per row.
 struct TimelineTime {
-    let dayFormat: DateFormatter
-    let timeFormat: DateFormatter
+    let day: StaffTime
+    let time: StaffTime
 
     init(zone: TimeZone) {
-        dayFormat = Self.formatter("EEEE d MMMM yyyy", zone)
-        timeFormat = Self.formatter("HH:mm", zone)
+        day = StaffTime(zone: zone, format: "EEEE d MMMM yyyy")
+        time = StaffTime(zone: zone, format: "HH:mm")
     }
 
-    static func formatter(_ format: String, _ zone: TimeZone) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = format
-        return formatter
-    }
-
-    func day(_ millis: Int64) -> String { dayFormat.string(from: Self.date(millis)) }
-    func time(_ millis: Int64) -> String { timeFormat.string(from: Self.date(millis)) }
+    func day(_ millis: Int64) -> String { day.text(millis: millis) }
+    func time(_ millis: Int64) -> String { time.text(millis: millis) }
     func dayAndTime(_ millis: Int64) -> String { day(millis) + ", " + time(millis) }
-    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 }
