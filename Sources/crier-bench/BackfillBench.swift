@@ -99,7 +99,9 @@ enum PeakMemory {
     /// Starts the peak again from the present size (Linux: writing 5 to clear_refs), so a figure
     /// covers one step, not the seeding before it.
     static func reset() {
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        guard let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
+        file.write(Data("5".utf8))
+        try? file.close()
     }
 
     static func megabytes() -> Double {

@@ -208,3 +208,51 @@ def test_a_venue_is_run_from_the_browser(server_factory, chromium):
     me.click(chromium.find_element(By.XPATH, "//header//button[normalize-space()='Log out']"))
     me.open("/customers")
     assert me.h1 == "Log in"
+
+
+def test_a_note_on_the_timeline_and_an_import_from_the_browser(server_factory, chromium, tmp_path):
+    server = server_factory(args=("serve", "--poll-interval", "0.2"))
+    link = re.search(r"/setup/\S+", server.stdout()).group(0)
+    me = Staff(chromium, f"http://127.0.0.1:{server.port}")
+    me.open(link)
+    me.fill(email="owner@crown.example", password="a long enough password", name="The Crown")
+    me.press("Create account")
+    me.open("/customers/new")
+    me.fill(first_name="Ann", last_name="Lee", mobile="07700 900123")
+    me.press("Save")
+
+    # A note from the customer's timeline; a blank one is refused beside the field.
+    me.link("Full timeline and notes")
+    assert me.h1 == "Timeline: Ann Lee"
+    me.press("Save note")
+    assert chromium.find_element(By.ID, "note-body").get_attribute("required") is None
+    assert "Note is required" in chromium.find_element(By.ID, "note-error").text
+    chromium.find_element(By.ID, "note-body").send_keys("Prefers the window table")
+    me.press("Save note")
+    assert "Note by owner@crown.example" in me.text and "Prefers the window table" in me.text
+    WebDriverWait(chromium, 10).until(lambda d: (d.refresh() or True) and "Agreed to booking texts (when added)" in me.text)
+    me.shot("timeline")
+
+    # An upload: the columns are guessed from the header, a check reports the bad row, then the good row is imported.
+    upload = tmp_path / "guests.csv"
+    upload.write_text("Given name,Surname,Phone\r\nZed,Zane,07700 900400\r\nBad,Row,12345\r\n", encoding="utf-8")
+    me.nav("Exports")
+    assert me.h1 == "Exports and import"
+    chromium.find_element(By.ID, "import-file").send_keys(str(upload))
+    me.press("Upload")
+    assert me.h1 == "Import customers" and "guests.csv: 2 rows" in me.text
+    assert Select(chromium.find_element(By.ID, "map-mobile")).first_selected_option.text == "Phone"
+    me.press("Check every row")
+    assert "1 rows are good and 1 have problems; nothing was written." in me.text
+    chromium.find_element(By.ID, "mode-skip").click()
+    me.press("Import")
+    assert "Imported 1 customers; skipped 1 rows with problems." in me.text
+    me.shot("import")
+    me.nav("Customers")
+    assert "Zane, Zed" in me.text
+
+    # Both pages fit a phone.
+    chromium.set_window_size(360, 800)
+    for path in ("/plugins/exports", "/customers/1", "/plugins/timeline/customers/1"):
+        me.open(path)
+        assert chromium.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), path

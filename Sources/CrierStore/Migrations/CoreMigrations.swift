@@ -205,5 +205,13 @@ public enum CoreMigrations {
                 """,
             ]
         },
+        Migration(version: 7, name: "customers and consent changes paged by id within a venue") { _ in
+            [
+                // Exports read a venue's rows a page at a time by id. Without these, SQLite took
+                // another venue_id index and sorted every page: 1M customers exported at 4k rows/s.
+                "CREATE INDEX customers_venue ON customers (venue_id, id)",
+                "CREATE INDEX consent_changes_venue ON consent_changes (venue_id, id)",
+            ]
+        },
     ]
 }
