@@ -31,6 +31,17 @@ public enum EventTime {
         return .success(again == back ? earlier : date)
     }
 
+    /// The start of the day `YYYY-MM-DD` in the zone (a filter's "since" or "from"); nil unless
+    /// it names a day that exists.
+    public static func day(_ text: String, in zone: TimeZone) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+              calendar.component(.day, from: date) == parts[2] else { return nil }
+        return date
+    }
+
     /// `YYYY-MM-DDTHH:MM` in the zone: the value of an HTML `datetime-local` input.
     public static func local(_ date: Date, in zone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)

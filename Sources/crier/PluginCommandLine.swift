@@ -64,7 +64,7 @@ enum PluginCommandLine {
     static let rebuildAbstract = "Empty this plugin's projections and build them again from the first journal entry."
 
     static func rebuild(plugin id: String, runner: ProjectionRunner, context: CommandContext) async throws {
-        let bar = LazyProgress(context: context, label: "rebuilding \(id)")
+        let bar = context.lazyProgress("rebuilding \(id)")
         let applied = try await runner.rebuild(plugin: id) { done, total in bar.update(done: done, total: total) }
         bar.finish()
         context.messages("rebuilt \(id) from \(applied) journal entries\n")
@@ -93,29 +93,6 @@ enum PluginCommandLine {
         }
         return nil
     }
-}
-
-/// A progress bar made when the total is first known (a rebuild counts its entries first).
-final class LazyProgress: @unchecked Sendable {
-    let context: CommandContext
-    let label: String
-    // Touched only from the rebuild's own task, one batch at a time.
-    var bar: ProgressBar?
-    var done = 0
-
-    init(context: CommandContext, label: String) {
-        self.context = context
-        self.label = label
-    }
-
-    func update(done: Int, total: Int) {
-        let bar = self.bar ?? context.progress(label, total: total)
-        self.bar = bar
-        bar.advance(by: done - self.done)
-        self.done = done
-    }
-
-    func finish() { bar?.finish() }
 }
 
 /// Standard output as a `ByteSink`, written in 64 KB pieces (an export of a million rows).

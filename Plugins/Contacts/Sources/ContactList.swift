@@ -34,11 +34,7 @@ struct ContactFilter: Sendable, Equatable {
         filter.optedOut = flag("opted_out", query, &errors)
         filter.upcoming = flag("upcoming", query, &errors)
         if let text = query["inactive_since"], !text.isEmpty {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            if parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-               calendar.component(.day, from: date) == parts[2] {
+            if let date = EventTime.day(text, in: zone) {
                 filter.inactiveSince = Int64(date.timeIntervalSince1970 * 1000)
             } else {
                 errors.add("inactive_since", "must be a date as YYYY-MM-DD")

@@ -7,9 +7,9 @@ enum ContactsAPI {
     static func list(_ request: PluginRequest) async throws -> PluginResponse {
         let services = request.services
         let caller = request.caller
-        let zone = try await ContactsAPI.zone(caller.venueId, services)
+        let zone = try await services.records.timeZone(venueId: caller.venueId)
         let filter = try ContactFilter.read(request.query, venueIds: [caller.venueId], now: services.clock.now(), zone: zone)
-        let limit = try pageSize(request.query["limit"])
+        let limit = try request.pageLimit()
         let page = try await services.database.read { db in try await ContactList.page(db, filter, cursor: request.query["cursor"], limit: limit) }
         let items = try await json(page.items, services: services, now: filter.now)
         return .json(["items": .array(items), "next_cursor": .from(page.next)])
@@ -22,18 +22,6 @@ enum ContactsAPI {
         guard let contact = found else { throw CrierError.notFound("contact") }
         let now = Int64(request.services.clock.now().timeIntervalSince1970 * 1000)
         return .json(try await json([contact], services: request.services, now: now)[0])
-    }
-
-    static func pageSize(_ text: String?) throws -> Int {
-        guard let text, !text.isEmpty else { return PageSize.default }
-        guard let n = Int(text), (1...PageSize.max).contains(n) else {
-            throw CrierError.invalid(FieldErrors("limit", "must be a whole number from 1 to \(PageSize.max)"))
-        }
-        return n
-    }
-
-    static func zone(_ venueId: Int64, _ services: PluginServices) async throws -> TimeZone {
-        try await services.records.venues(ids: [venueId]).first?.timeZone ?? TimeZone(identifier: "UTC")!
     }
 
     /// Contacts as the API shows them, with their details and last reply's words.

@@ -14,7 +14,7 @@ enum ContactsExport {
         let services = request.services, caller = request.caller
         guard let venue = try await services.records.venues(ids: [caller.venueId]).first else { throw CrierError.notFound("venue") }
         let filter = try ContactFilter.read(request.query, venueIds: [venue.id], now: services.clock.now(), zone: venue.timeZone)
-        let bom = ["1", "true", "yes", "on"].contains(request.query["bom"] ?? "")
+        let bom = request.flag("bom")
         let day = EventTime.rfc3339(services.clock.now(), in: venue.timeZone).prefix(10)
         let time = RFC3339Writer(zone: venue.timeZone)
         return .download(filename: "contacts-\(venue.slug)-\(day).csv", contentType: "text/csv; charset=utf-8") { sink in

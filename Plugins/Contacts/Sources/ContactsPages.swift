@@ -60,7 +60,7 @@ struct ContactsPages: Sendable {
         guard let contact = found else { return templates.render("contact_panel", ["pending": true]) }
         let now = Int64(services.clock.now().timeIntervalSince1970 * 1000)
         let view = try await ContactsView.enrich([contact], services: services, now: now)[0]
-        let time = StaffTime(zone: try await ContactsAPI.zone(venue, services))
+        let time = StaffTime(zone: try await services.records.timeZone(venueId: venue))
         return templates.render("contact_panel", [
             "bookings": contact.bookings, "active_seats": contact.activeSeats, "reminder_only": contact.reminderOnly,
             "cancellations": contact.cancellations, "first": time.text(millis: contact.firstAt), "last": time.text(millis: contact.lastAt),

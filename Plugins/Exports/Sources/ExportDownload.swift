@@ -13,7 +13,7 @@ struct ExportDownload: Sendable {
     static func read(kind text: String?, query: [String: String], caller: PluginCaller, services: PluginServices) async throws -> ExportDownload {
         guard let text, let kind = ExportKind(rawValue: text) else { throw CrierError.notFound("export") }
         guard let venue = try await services.records.venues(ids: [caller.venueId]).first else { throw CrierError.notFound("venue") }
-        var download = ExportDownload(kind: kind, venue: venue, eventId: nil, byteOrderMark: Self.flag(query["bom"]))
+        var download = ExportDownload(kind: kind, venue: venue, eventId: nil, byteOrderMark: PluginRequest.isOn(query["bom"]))
         if let event = query["event_id"], !event.isEmpty {
             guard kind == .bookings else { throw CrierError.invalid(FieldErrors("event_id", "applies only to the bookings export")) }
             guard let id = Int64(event), try await services.records.event(venueId: venue.id, id: id) != nil else {
@@ -23,8 +23,6 @@ struct ExportDownload: Sendable {
         }
         return download
     }
-
-    static func flag(_ text: String?) -> Bool { ["1", "true", "yes", "on"].contains(text ?? "") }
 
     /// The streamed response.
     func response(_ services: PluginServices) -> PluginResponse {

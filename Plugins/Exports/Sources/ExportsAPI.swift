@@ -15,7 +15,7 @@ enum ExportsAPI {
         var choices: [String: String] = [:]
         for field in ImportField.allCases { choices[field.rawValue] = request.query["map." + field.rawValue] }
         let mapping = try ImportMapping.read(choices, header: records[0].fields)
-        let dryRun = ExportDownload.flag(request.query["dry_run"]), skip = ExportDownload.flag(request.query["skip_invalid"])
+        let dryRun = request.flag("dry_run"), skip = request.flag("skip_invalid")
         let report = try await request.services.records.importCustomers(
             venueId: request.caller.venueId, rows: mapping.rows(records), skipInvalid: skip, dryRun: dryRun, actor: request.caller.actor,
             progress: nil)

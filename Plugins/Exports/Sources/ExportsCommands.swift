@@ -61,10 +61,11 @@ enum ExportsCommands {
         let mapping = try ImportMapping.read(choices, header: records[0].fields)
         let rows = mapping.rows(records)
         let dryRun = options.flag("--dry-run"), skip = options.flag("--skip-invalid")
-        let bar = ImportProgress(context: context)
+        // Made when the import knows how many rows it will write: never for a dry run or a refusal.
+        let bar = context.lazyProgress("importing")
         let report = try await context.services.records.importCustomers(
             venueId: venue.id, rows: rows, skipInvalid: skip, dryRun: dryRun, actor: .cli,
-            progress: { written, total in bar.update(written: written, of: total) })
+            progress: { written, total in bar.update(done: written, total: total) })
         bar.finish()
         for line in ImportReportView.lines(report) { context.messages(line + "\n") }
         context.messages(ImportReportView.summary(report, dryRun: dryRun, skipInvalid: skip) + "\n")
@@ -85,26 +86,6 @@ enum ExportsCommands {
         }
         return venue
     }
-}
-
-/// The import's progress bar, made when the import knows how many rows it will write (after
-/// checking them all); nothing is drawn for a dry run or a refused import.
-final class ImportProgress: @unchecked Sendable {
-    let context: CommandContext
-    // Touched only from the import's own task, one call at a time.
-    var bar: ProgressBar?
-    var written = 0
-
-    init(context: CommandContext) { self.context = context }
-
-    func update(written: Int, of total: Int) {
-        let bar = self.bar ?? context.progress("importing", total: total)
-        self.bar = bar
-        bar.advance(by: written - self.written)
-        self.written = written
-    }
-
-    func finish() { bar?.finish() }
 }
 
 /// A command's options: `--name value` (repeatable), `--name=value`, flags, and the rest in order.

@@ -7,7 +7,7 @@ import Foundation
 enum TimelineAPI {
     static func list(_ request: PluginRequest) async throws -> PluginResponse {
         let (filter, _, _) = try await TimelineAPI.filter(request)
-        let limit = try pageSize(request.query["limit"])
+        let limit = try request.pageLimit()
         let page = try await request.services.database.read { db in
             try await TimelineList.page(db, filter, cursor: request.query["cursor"], limit: limit)
         }
@@ -17,7 +17,7 @@ enum TimelineAPI {
 
     static func export(_ request: PluginRequest) async throws -> PluginResponse {
         let (filter, customer, zone) = try await TimelineAPI.filter(request)
-        return TimelineExport.download(filter, customer: customer, zone: zone, byteOrderMark: bom(request.query["bom"]), services: request.services)
+        return TimelineExport.download(filter, customer: customer, zone: zone, byteOrderMark: request.flag("bom"), services: request.services)
     }
 
     static func addNote(_ request: PluginRequest) async throws -> PluginResponse {
@@ -39,7 +39,7 @@ enum TimelineAPI {
     /// The customer (a 404 unless the caller's venue's), the filter and the venue's zone.
     static func filter(_ request: PluginRequest) async throws -> (TimelineFilter, Customer, TimeZone) {
         let customer = try await TimelineNotes.requireCustomer(try request.id("customer_id", of: "customer"), request.caller, request.services)
-        let zone = try await request.services.records.venues(ids: [request.caller.venueId]).first?.timeZone ?? TimeZone(identifier: "UTC")!
+        let zone = try await request.services.records.timeZone(venueId: request.caller.venueId)
         let filter = try TimelineFilter.read(request.query, venueId: request.caller.venueId, customerId: customer.id, zone: zone)
         return (filter, customer, zone)
     }
@@ -49,16 +49,6 @@ enum TimelineAPI {
         guard let value = fields["body"] else { return nil }
         guard let text = value.stringValue else { throw CrierError.invalid(FieldErrors("body", "must be a string")) }
         return text
-    }
-
-    static func bom(_ text: String?) -> Bool { ["1", "true", "yes", "on"].contains(text ?? "") }
-
-    static func pageSize(_ text: String?) throws -> Int {
-        guard let text, !text.isEmpty else { return PageSize.default }
-        guard let n = Int(text), (1...PageSize.max).contains(n) else {
-            throw CrierError.invalid(FieldErrors("limit", "must be a whole number from 1 to \(PageSize.max)"))
-        }
-        return n
     }
 
     static func json(_ view: TimelineView) -> JSONValue {

@@ -41,7 +41,7 @@ struct TimelinePages: Sendable {
     func render(_ request: PluginRequest, problem: (message: String, body: String)?) async throws -> PluginResponse {
         let services = request.services, caller = request.caller
         let customer = try await TimelineNotes.requireCustomer(try request.id("customer_id", of: "customer"), caller, services)
-        let zone = try await services.records.venues(ids: [caller.venueId]).first?.timeZone ?? TimeZone(identifier: "UTC")!
+        let zone = try await services.records.timeZone(venueId: caller.venueId)
         let title = "Timeline: \(customer.firstName) \(customer.lastName)"
         var data: [String: Any] = [
             "customer_id": customer.id, "name": "\(customer.firstName) \(customer.lastName)", "csrf_token": caller.csrfToken ?? "",
@@ -80,7 +80,7 @@ struct TimelinePages: Sendable {
     func panel(customerId: Int64, caller: PluginCaller, services: PluginServices) async throws -> String {
         let filter = TimelineFilter(venueId: caller.venueId, customerId: customerId)
         let page = try await services.database.read { db in try await TimelineList.page(db, filter, cursor: nil, limit: Self.panelSize) }
-        let zone = try await services.records.venues(ids: [caller.venueId]).first?.timeZone ?? TimeZone(identifier: "UTC")!
+        let zone = try await services.records.timeZone(venueId: caller.venueId)
         let time = TimelineTime(zone: zone)
         let rows = try await TimelineView.make(page.rows, venueId: caller.venueId, services: services).map { view in
             ["when": time.dayAndTime(view.row.at), "what": view.what, "body": view.body ?? "", "status": view.row.item?.status ?? ""]

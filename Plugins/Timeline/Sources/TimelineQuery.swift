@@ -26,7 +26,8 @@ struct TimelineFilter: Sendable, Equatable {
         calendar.timeZone = zone
         for name in ["from", "to"] {
             guard let text = query[name], !text.isEmpty else { continue }
-            guard let day = Self.day(text, calendar) else {
+            // Exactly ten characters, as a date input sends; EventTime.day alone would take 2026-1-5.
+            guard text.count == 10, let day = EventTime.day(text, in: zone) else {
                 errors.add(name, "must be a date as YYYY-MM-DD")
                 continue
             }
@@ -37,14 +38,6 @@ struct TimelineFilter: Sendable, Equatable {
         if let from = filter.from, let until = filter.until, until <= from { errors.add("to", "must not be before from") }
         if !errors.isEmpty { throw CrierError.invalid(errors) }
         return filter
-    }
-
-    static func day(_ text: String, _ calendar: Calendar) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, text.count == 10,
-              let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-              calendar.component(.day, from: date) == parts[2] else { return nil }
-        return date
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }

@@ -36,6 +36,13 @@ public protocol CrierRecords: Sendable {
     ) async throws -> CustomerImportReport
 }
 
+extension CrierRecords {
+    /// The venue's time zone (UTC if the venue is gone): the zone a page shows times and reads dates in.
+    public func timeZone(venueId: Int64) async throws -> TimeZone {
+        try await venues(ids: [venueId]).first?.timeZone ?? TimeZone(identifier: "UTC")!
+    }
+}
+
 /// A booking with what an export or a guest list shows beside it.
 public struct BookingRecord: Sendable, Equatable {
     public var booking: Booking

@@ -82,6 +82,21 @@ public struct PluginRequest: Sendable {
         return id
     }
 
+    /// `?limit=` for a list: 1 to `PageSize.max`, `PageSize.default` when absent; a 422 otherwise (as the core's lists).
+    public func pageLimit() throws -> Int {
+        guard let text = query["limit"], !text.isEmpty else { return PageSize.default }
+        guard let n = Int(text), (1...PageSize.max).contains(n) else {
+            throw CrierError.invalid(FieldErrors("limit", "must be a whole number from 1 to \(PageSize.max)"))
+        }
+        return n
+    }
+
+    /// A query switch such as `?bom=1`: on for 1, true, yes or on.
+    public func flag(_ name: String) -> Bool { Self.isOn(query[name]) }
+
+    /// Whether `text` turns a switch on (1, true, yes, on).
+    public static func isOn(_ text: String?) -> Bool { ["1", "true", "yes", "on"].contains(text ?? "") }
+
     /// The body as form fields (`application/x-www-form-urlencoded`, or the text parts of `multipart/form-data`).
     public var form: [String: String] {
         if let contentType, let multipart = MultipartForm(contentType: contentType, body: body) {
