@@ -17,6 +17,21 @@ public protocol SMSProvider: Sendable {
 extension SMSProvider {
     public func addresses(_ settings: ProviderSettings) -> [String] { [] }
 
+    /// The sender whose send rate a provider limits (a number, a sender id, a messaging service),
+    /// from a venue's settings; nil: the venue's account as a whole. The dispatcher's token bucket
+    /// is keyed by it, so it never has to know any provider's setting names.
+    public func rateLimitKey(_ settings: ProviderSettings) -> String? { addresses(settings).first }
+
+    /// The number or sender id texts go out from, as recorded on the message (`from`, by the kit's
+    /// convention); nil when the provider picks one (a messaging service).
+    public func senderNumber(_ settings: ProviderSettings) -> String? { settings["from"] }
+
+    /// The base URL this provider calls Crier at, when a venue's settings give one (behind a proxy):
+    /// status callbacks are built on it, and webhook signatures are checked against it.
+    public func publicURL(_ settings: ProviderSettings) -> String? {
+        settings["public_url"].flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) }
+    }
+
     /// A secret shown back: its last four characters, so staff can tell which one is set.
     public func masked(_ settings: ProviderSettings) -> [String: String] {
         settings.values.reduce(into: [:]) { out, pair in

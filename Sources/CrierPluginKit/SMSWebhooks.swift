@@ -70,7 +70,10 @@ public enum WebhookEvent: Sendable, Equatable {
     /// parts and handles the text once all `total` parts with this `reference` from this sender are in.
     case inboundPart(providerMessageId: String, from: String, to: String, body: String, reference: String, part: Int, total: Int)
     /// A delivery report for one of Crier's messages, found by our id (from the callback URL) or the provider's.
-    case status(messageId: Int64?, providerMessageId: String, report: DeliveryReport, errorCode: String?, segments: Int?)
+    /// `optedOut`: the provider refused it because the recipient opted out with it (Twilio's 21610),
+    /// which also revokes the customer's consent; the provider says so, the core names no codes.
+    case status(messageId: Int64?, providerMessageId: String, report: DeliveryReport, errorCode: String?, segments: Int?,
+                optedOut: Bool = false)
 }
 
 /// Why a webhook request was refused.

@@ -43,8 +43,8 @@ public enum CrierServer {
         let router = Router(context: CrierRequestContext.self)
         let pages = try WebPages()
         router.add(middleware: RequestMetrics(registry: registry))
-        router.add(middleware: APIErrorMiddleware())
-        router.add(middleware: WebErrorMiddleware(pages: pages))
+        router.add(middleware: APIErrorMiddleware(trouble: store.trouble))
+        router.add(middleware: WebErrorMiddleware(pages: pages, trouble: store.trouble))
         HealthRoutes(store: store, registry: registry).register(on: router)
         // The API's description needs no key: tools fetch it before they have one.
         router.get("api/v1/openapi.json") { _, _ in JSONResponse(OpenAPIDocument.value) }

@@ -48,6 +48,10 @@ public final class InboundQueue: Sendable {
             do {
                 let receipts = try await inbound.receiveAll(batch.map(\.item))
                 for (waiting, receipt) in zip(batch, receipts) { waiting.reply.resume(returning: receipt) }
+            } catch let error where StoreUnavailable.classify(error) != nil {
+                // The database can't take writes now: every text in the batch is refused at once
+                // (503, the provider retries). Trying each alone would hold the ones behind for minutes.
+                for waiting in batch { waiting.reply.resume(throwing: error) }
             } catch {
                 // One text the database refuses must not fail the others: each alone, so only it fails
                 // (its provider is answered 5xx and retries).

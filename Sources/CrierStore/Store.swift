@@ -8,11 +8,14 @@ public struct Store: Sendable {
     public let engine: any DatabaseEngine
     public let clock: any Clock
     public let logger: Logger
+    /// Failures logged once per burst (shared by everything using this store).
+    public let trouble: TroubleLog
 
     public init(engine: any DatabaseEngine, clock: any Clock, logger: Logger) {
         self.engine = engine
         self.clock = clock
         self.logger = logger
+        self.trouble = TroubleLog(logger: logger)
     }
 
     /// Opens the database at `url`. Call `engine.run()` (or `withRunning`) before using a PostgreSQL store.

@@ -54,7 +54,8 @@ struct Serve: AsyncParsableCommand {
                 logger.info("created venue 'default' (\(outcome.venue.timezone)); rename it in settings or with the API")
             }
             let registry = PrometheusCollectorRegistry()
-            let dispatcher = try Dispatcher(store: store, providers: providers(host), publicURL: settings.publicURL, logger: logger)
+            let dispatcher = try Dispatcher(
+                store: store, providers: providers(host), settings: try DispatchOptions.settings(env), publicURL: settings.publicURL, logger: logger)
             if manualClock != nil { logger.warning("test clock on: time moves only through POST /api/v1/test-clock") }
             let app = try CrierServer.application(
                 store: store, settings: settings, registry: registry, dispatcher: dispatcher, testClock: manualClock, plugins: host,
@@ -73,7 +74,7 @@ struct Serve: AsyncParsableCommand {
                         """)
                 }
             }
-            try await app.runService()
+            try await BoundedShutdown.run(app, logger: logger)
         } }
     }
 }

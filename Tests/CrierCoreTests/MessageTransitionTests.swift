@@ -5,24 +5,25 @@ import Testing
 struct MessageTransitionTests {
     typealias T = MessageTransition
     static let events: [MessageEvent] = [
-        .claim, .accepted, .retryableFailure(attemptsLeft: true), .retryableFailure(attemptsLeft: false), .permanentFailure,
-        .leaseExpired, .postpone, .report(.sent), .report(.delivered), .report(.undelivered), .report(.failed),
-        .withdraw(.cancelled), .withdraw(.skipped), .withdraw(.suppressed), .withdraw(.sent),
+        .claim, .handOff, .accepted, .retryableFailure(attemptsLeft: true), .retryableFailure(attemptsLeft: false), .permanentFailure,
+        .leaseExpired, .postpone, .settled(found: true), .settled(found: false), .report(.sent), .report(.delivered),
+        .report(.undelivered), .report(.failed), .withdraw(.cancelled), .withdraw(.skipped), .withdraw(.suppressed), .withdraw(.sent),
     ]
 
     /// Expected outcome per status, in the order of `events`.
     static let table: [MessageStatus: [T]] = [
-        .scheduled: [.to(.sending), .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .to(.cancelled), .to(.skipped), .to(.suppressed), .refused],
-        .sending: [.refused, .to(.sent), .to(.scheduled), .to(.failed), .to(.failed), .to(.unknown), .to(.scheduled), .to(.sent), .to(.delivered), .to(.undelivered), .to(.failed), .to(.cancelled), .to(.skipped), .to(.suppressed), .refused],
-        .sent: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .to(.delivered), .to(.undelivered), .to(.failed), .unchanged, .unchanged, .unchanged, .refused],
-        .unknown: [.refused, .to(.sent), .unchanged, .unchanged, .to(.failed), .unchanged, .refused, .to(.sent), .to(.delivered), .to(.undelivered), .to(.failed), .unchanged, .unchanged, .unchanged, .refused],
-        .delivered: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .refused],
-        .undelivered: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .refused],
-        .failed: [.refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .refused],
-        .cancelled: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
-        .skipped: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
-        .suppressed: [.refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
-        .received: Array(repeating: .refused, count: 15),
+        //           claim       handOff         accepted      retry           retry-last     permanent     lease       postpone          found         notFound           r.sent       r.delivered      r.undelivered      r.failed       w.cancelled        w.skipped        w.suppressed        w.sent
+        .scheduled: [.unchanged, .to(.sending), .refused, .refused, .refused, .to(.failed), .unchanged, .to(.scheduled), .refused, .refused, .refused, .refused, .refused, .refused, .to(.cancelled), .to(.skipped), .to(.suppressed), .refused],
+        .sending: [.refused, .refused, .to(.sent), .to(.scheduled), .to(.failed), .to(.failed), .to(.unknown), .refused, .refused, .refused, .to(.sent), .to(.delivered), .to(.undelivered), .to(.failed), .unchanged, .unchanged, .unchanged, .refused],
+        .sent: [.refused, .refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .to(.delivered), .to(.undelivered), .to(.failed), .unchanged, .unchanged, .unchanged, .refused],
+        .unknown: [.refused, .refused, .to(.sent), .unchanged, .unchanged, .to(.failed), .unchanged, .refused, .to(.sent), .to(.scheduled), .to(.sent), .to(.delivered), .to(.undelivered), .to(.failed), .unchanged, .unchanged, .unchanged, .refused],
+        .delivered: [.refused, .refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .refused],
+        .undelivered: [.refused, .refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .refused],
+        .failed: [.refused, .refused, .unchanged, .refused, .refused, .refused, .unchanged, .refused, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .unchanged, .refused],
+        .cancelled: [.refused, .refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
+        .skipped: [.refused, .refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
+        .suppressed: [.refused, .refused, .refused, .refused, .refused, .refused, .unchanged, .refused, .refused, .refused, .refused, .refused, .refused, .refused, .unchanged, .unchanged, .unchanged, .refused],
+        .received: Array(repeating: .refused, count: 18),
     ]
 
     @Test(arguments: MessageStatus.allCases)
@@ -51,12 +52,21 @@ struct MessageTransitionTests {
         #expect(T.apply(.accepted, to: .delivered) == .unchanged)
     }
 
+    /// The bulk SQL statements take their "from" statuses from here.
+    @Test func theStatusesEachBulkStatementMayMatch() {
+        #expect(T.sources(of: .claim) == [.scheduled])
+        #expect(T.sources(of: .handOff) == [.scheduled])
+        #expect(T.sources(of: .leaseExpired) == [.sending])
+        #expect(T.sources(of: .withdraw(.cancelled)) == [.scheduled])
+    }
+
     @Test func anUnknownOutcomeIsNeverRetried() {
         var status = MessageStatus.sending
         guard case .to(let next) = T.apply(.leaseExpired, to: status) else { Issue.record("no move"); return }
         status = next
         #expect(status == .unknown)
         #expect(T.apply(.claim, to: status) == .refused)
+        #expect(T.apply(.handOff, to: status) == .refused)
         #expect(T.apply(.retryableFailure(attemptsLeft: true), to: status) == .unchanged)
         #expect(T.apply(.report(.delivered), to: status) == .to(.delivered))
     }

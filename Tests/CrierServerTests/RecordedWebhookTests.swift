@@ -108,6 +108,8 @@ struct RecordedWebhookTests {
                 let event = try await h.store.makeEvent(h.venue)
                 _ = try await h.store.bookings.create(venue: h.venue, customerId: customer.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
                 let claimed = try await h.store.dispatch.claimDue(limit: 1, lease: 60, worker: "w")
+                try await h.store.dispatch.handOff(
+                    [HandOff(id: claimed[0].id, body: "Hi", segments: 1, encoding: .gsm7, from: nil, provider: r.provider)], lease: 30, worker: "w")
                 messageId = claimed[0].id
                 try await h.store.dispatch.record(claimed[0].id, .accepted, MessageUpdate(provider: r.provider, providerMessageId: sid))
             }

@@ -47,7 +47,7 @@ struct TwilioEndToEndTests {
                 let messages = try await store.messages.list(
                     venueId: venue.id, filter: MessageFilter(bookingId: booking.id), cursor: nil, limit: 10).items.reversed()
                 #expect(messages.map { "\($0.kind.rawValue) \($0.status.rawValue) \($0.reason ?? "") \($0.errorCode ?? "")" } == [
-                    "confirmation sent  ", "reminder_7d failed opted_out 21610", "reminder_24h suppressed no_consent ",
+                    "confirmation sent  ", "reminder_7d failed opted_out 21610", "reminder_24h cancelled opted_out ",
                 ])
                 #expect(messages.first?.providerMessageId == "SM00000000000000000000000000000001")
                 #expect(try await store.consents.get(venueId: venue.id, customerId: ann.id).state.transactional == false)

@@ -10,7 +10,7 @@ import Testing
 struct TwilioStatusRouteTests {
     typealias Hooks = TwilioWebhookRouteTests.Hooks
 
-    /// Three confirmations (for Ann, Bob, Cy) claimed; the first two accepted by Twilio as SM0, SM1.
+    /// Three confirmations (for Ann, Bob, Cy) handed off; the first two accepted by Twilio as SM0, SM1.
     static func sent(_ h: Hooks) async throws -> [Message] {
         let event = try await h.store.makeEvent(h.venue, days: 10)
         var customers = [h.ann]
@@ -19,6 +19,8 @@ struct TwilioStatusRouteTests {
             _ = try await h.store.bookings.create(venue: h.venue, customerId: c.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
         }
         let claimed = try await h.store.dispatch.claimDue(limit: 10, lease: 60, worker: "w").sorted { $0.id < $1.id }
+        try await h.store.dispatch.handOff(
+            claimed.map { HandOff(id: $0.id, body: "Hi", segments: 1, encoding: .gsm7, from: nil, provider: "twilio") }, lease: 30, worker: "w")
         try await h.store.dispatch.recordAll((0..<2).map { i in
             MessageChange(claimed[i].id, .accepted, MessageUpdate(body: "Hi", provider: "twilio", providerMessageId: "SM\(i)"))
         })

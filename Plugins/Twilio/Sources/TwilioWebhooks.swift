@@ -46,7 +46,8 @@ extension TwilioProvider: SMSWebhooks {
             let ours = request.query("message_id").flatMap(Int64.init)
             let code = form["ErrorCode"].flatMap { $0.isEmpty || $0 == "0" ? nil : $0 }
             return [.status(messageId: ours, providerMessageId: sid, report: report, errorCode: code,
-                            segments: form["NumSegments"].flatMap(Int.init))]
+                            segments: form["NumSegments"].flatMap(Int.init),
+                            optedOut: code.flatMap(Int.init).map(TwilioErrors.optedOut.contains) ?? false)]
         }
     }
 

@@ -25,6 +25,8 @@ public struct Message: Sendable, Equatable {
     public var deadline: Date?
     public var attempts: Int
     public var sentAt: Date?
+    /// When the last attempt was handed to the provider (nil: it never reached the provider).
+    public var handedOffAt: Date?
     public var providerMessageId: String?
     public var errorCode: String?
     public var createdAt: Date
@@ -39,7 +41,8 @@ public struct Message: Sendable, Equatable {
         id: Int64, venueId: Int64, customerId: Int64?, bookingId: Int64?, eventId: Int64?, direction: Direction,
         kind: MessageKind, status: MessageStatus, reason: String?, to: String, from: String?, body: String?,
         segments: Int?, encoding: SMSEncoding?, idempotencyKey: String?, scheduledFor: Date?, deadline: Date?,
-        attempts: Int, sentAt: Date?, providerMessageId: String?, errorCode: String?, createdAt: Date, updatedAt: Date
+        attempts: Int, sentAt: Date?, handedOffAt: Date? = nil, providerMessageId: String?, errorCode: String?, createdAt: Date,
+        updatedAt: Date
     ) {
         self.id = id
         self.venueId = venueId
@@ -60,6 +63,7 @@ public struct Message: Sendable, Equatable {
         self.deadline = deadline
         self.attempts = attempts
         self.sentAt = sentAt
+        self.handedOffAt = handedOffAt
         self.providerMessageId = providerMessageId
         self.errorCode = errorCode
         self.createdAt = createdAt
@@ -86,4 +90,6 @@ public enum MessageReason {
     public static let optedOut = "opted_out"
     public static let providerRefused = "provider_refused"
     public static let sendOutcomeUnknown = "send_outcome_unknown"
+    /// The provider's records have no such text, long enough after the hand-off: it goes again.
+    public static let notAtProvider = "not_at_provider"
 }

@@ -15,4 +15,10 @@ public enum MessageKind: String, Sendable, Codable, CaseIterable {
     public static let reminders: [MessageKind] = [.reminder7d, .reminder24h]
 
     public var isReminder: Bool { self == .reminder7d || self == .reminder24h }
+
+    /// The answers to STOP, START and HELP: they go to someone who just withdrew consent (or is no
+    /// customer at all), so they are the only texts sent without it.
+    public static let keywordAnswers: [MessageKind] = [.optOutAck, .optInAck, .help]
+
+    public var answersKeyword: Bool { Self.keywordAnswers.contains(self) }
 }

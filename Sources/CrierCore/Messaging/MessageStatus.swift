@@ -1,16 +1,17 @@
 /// Where an outbound message is in its life (DESIGN.md section 4).
 ///
 /// ```
-/// scheduled --claim--> sending --accepted--> sent --callback--> delivered | undelivered | failed
-///     |                   |--retryable error--> scheduled   (backoff, up to a maximum of attempts)
-///     |                   |--permanent error--> failed
-///     |                   '--lease expired----> unknown     (never resent; a callback settles it)
+/// scheduled --hand-off--> sending --accepted--> sent --callback--> delivered | undelivered | failed
+///  (claimed: a lease,        |--retryable error--> scheduled   (backoff, up to a maximum of attempts)
+///   still scheduled)         |--permanent error--> failed
+///     |                      '--outcome lost-----> unknown --provider's records--> sent | scheduled
 ///     '--> cancelled | skipped | suppressed   (with a reason)
 /// ```
 public enum MessageStatus: String, Sendable, Codable, CaseIterable {
-    /// Waiting for its time (`scheduled_for`).
+    /// Waiting for its time (`scheduled_for`), or claimed by a dispatcher that has not yet handed
+    /// it to the provider (a claim is only a lease: a STOP still withdraws it).
     case scheduled
-    /// Claimed by a dispatcher, which holds a lease on it while it calls the provider.
+    /// Handed to the provider: the hand-off is on record and the send call is under way.
     case sending
     /// The provider accepted it.
     case sent
@@ -20,7 +21,8 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable {
     case undelivered
     /// It will never be sent: refused by the provider, out of attempts, or a broken template.
     case failed
-    /// The send call's outcome is not known (timeout, crash): never resent automatically.
+    /// Handed to the provider, but the send call's outcome was lost (timeout, crash): never resent
+    /// blindly; a callback, the provider's records or staff settle it.
     case unknown
     /// No longer wanted: booking or event cancelled, customer deleted or opted out later.
     case cancelled

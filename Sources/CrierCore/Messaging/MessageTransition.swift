@@ -1,18 +1,24 @@
 /// Something that happens to an outbound message.
-public enum MessageEvent: Sendable, Equatable {
-    /// A dispatcher takes it to send now.
+public enum MessageEvent: Sendable, Equatable, Hashable {
+    /// A dispatcher leases it to send soon. Claiming is not sending: the message stays `scheduled`
+    /// (so a STOP or a cancellation still withdraws it), and a claim that runs out simply lapses.
     case claim
+    /// The durable record, made with the final checks, that it is about to be given to the
+    /// provider. Only a handed-off text can have reached the provider.
+    case handOff
     /// The provider accepted the send call.
     case accepted
     /// The send failed in a way worth retrying; `attemptsLeft` says whether another try is allowed.
     case retryableFailure(attemptsLeft: Bool)
     /// The send failed for good (invalid number, opted out at the provider, template error).
     case permanentFailure
-    /// The dispatcher's lease ran out before it recorded an outcome (timeout, crash).
+    /// A handed-off text's outcome was lost (timeout, crash): never resent blindly.
     case leaseExpired
-    /// The dispatcher put it back without trying (quiet hours began, the sender's rate limit):
-    /// not an attempt, and not a failure.
+    /// Put back without trying (quiet hours, a venue row missing): not an attempt, not a failure.
     case postpone
+    /// The provider's own records settled a lost outcome: it has the text (`true`) or, after a safe
+    /// delay, has nothing like it (`false`: the text never got there and may go again).
+    case settled(found: Bool)
     /// A provider status callback. It may arrive before the send call returns.
     case report(DeliveryReport)
     /// Withdrawn before sending: no longer wanted, its moment passed, or not allowed.
@@ -34,8 +40,11 @@ public enum MessageTransition: Sendable, Equatable {
         switch (event, status) {
         // Inbound texts are not sent, so no outbound event applies to them.
         case (_, .received): return .refused
-        case (.claim, .scheduled): return .to(.sending)
+        // A claim is a lease on a scheduled text; its status does not move.
+        case (.claim, .scheduled): return .unchanged
         case (.claim, _): return .refused
+        case (.handOff, .scheduled): return .to(.sending)
+        case (.handOff, _): return .refused
 
         // Sent after all: the lease ran out first, but now the outcome is known.
         case (.accepted, .sending), (.accepted, .unknown): return .to(.sent)
@@ -44,27 +53,46 @@ public enum MessageTransition: Sendable, Equatable {
         case (.accepted, _): return .refused
 
         case (.retryableFailure(let again), .sending): return .to(again ? .scheduled : .failed)
-        // Its lease already ran out: it stays unknown for a callback or staff to settle, never resent.
+        // Its lease already ran out: it stays unknown for the provider's records or staff to settle.
         case (.retryableFailure, .unknown): return .unchanged
         case (.retryableFailure, _): return .refused
 
-        case (.permanentFailure, .sending), (.permanentFailure, .unknown): return .to(.failed)
+        // A template that cannot render fails before the hand-off, while still scheduled.
+        case (.permanentFailure, .scheduled), (.permanentFailure, .sending), (.permanentFailure, .unknown): return .to(.failed)
         case (.permanentFailure, _): return .refused
 
-        case (.postpone, .sending): return .to(.scheduled)
+        case (.postpone, .scheduled): return .to(.scheduled)
         case (.postpone, _): return .refused
 
         case (.leaseExpired, .sending): return .to(.unknown)
         case (.leaseExpired, _): return .unchanged
 
+        case (.settled(let found), .unknown): return .to(found ? .sent : .scheduled)
+        // A callback or the send call's answer settled it first.
+        case (.settled, .sent), (.settled, .delivered), (.settled, .undelivered), (.settled, .failed): return .unchanged
+        case (.settled, _): return .refused
+
         case (.report(let report), _): return forward(status, report.status)
 
-        case (.withdraw(let target), .scheduled), (.withdraw(let target), .sending):
+        case (.withdraw(let target), .scheduled):
             guard [.cancelled, .skipped, .suppressed].contains(target) else { return .refused }
             return .to(target)
         case (.withdraw(let target), _):
             guard [.cancelled, .skipped, .suppressed].contains(target) else { return .refused }
-            return status.isFinal || status == .sent || status == .unknown ? .unchanged : .refused
+            // Handed off, it is the provider's now: too late to withdraw, and no error.
+            return status.isFinal || status == .sending || status == .sent || status == .unknown ? .unchanged : .refused
+        }
+    }
+
+    /// The statuses `event` moves a message out of (or, for a claim, acts on): what a bulk SQL
+    /// update of that event may match, so no statement allows a move the table does not.
+    public static func sources(of event: MessageEvent) -> [MessageStatus] {
+        MessageStatus.allCases.filter { status in
+            switch apply(event, to: status) {
+            case .to: return true
+            case .unchanged: return event == .claim
+            case .refused: return false
+            }
         }
     }
 

@@ -30,7 +30,7 @@ public struct PluginServices: Sendable {
 public protocol PluginDatabase: Sendable {
     var flavor: SQLFlavor { get }
     /// Runs `body` outside a transaction (reads).
-    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` inside one transaction.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// True when `error` is a unique-index violation (a concurrent duplicate insert).

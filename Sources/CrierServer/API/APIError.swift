@@ -10,6 +10,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var message: String
     public var fields: [String: String]
     public var details: JSONValue?
+    /// Seconds after which the client may try again (503, 429).
+    public var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, fields: [String: String] = [:], details: JSONValue? = nil) {
         self.status = status
@@ -48,6 +50,7 @@ public struct APIError: HTTPResponseError, Sendable {
         if let details { body["details"] = details }
         var response = try JSONResponse(["error": .object(body)], status: status).response(from: request, context: context)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"crier\"" }
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }
 }

@@ -1,4 +1,5 @@
 import CrierCore
+import CrierStore
 import Hummingbird
 import Logging
 
@@ -7,11 +8,22 @@ import Logging
 /// logged with an id the client can quote, with no internals in the body).
 struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = CrierRequestContext
+    /// Database trouble is logged here once per burst, not once per request.
+    let trouble: TroubleLog
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        let path = request.uri.path
+        guard path.hasPrefix("/api/") else {
+            guard path.hasPrefix("/webhooks/") else { return try await next(request, context) }
+            // A provider told 503 retries later; nothing of the request was written.
+            do { return try await next(request, context) } catch let error where StoreUnavailable.classify(error) != nil {
+                throw Self.unavailable(StoreUnavailable.classify(error)!, trouble: trouble)
+            }
+        }
         do {
             return try await next(request, context)
+        } catch let error where StoreUnavailable.classify(error) != nil {
+            throw Self.unavailable(StoreUnavailable.classify(error)!, trouble: trouble)
         } catch let error as APIError {
             throw error
         } catch let error as CrierError {
@@ -26,6 +38,14 @@ struct APIErrorMiddleware: RouterMiddleware {
             context.logger.error("unhandled error", metadata: ["error_id": "\(id)", "error": "\(String(reflecting: error))"])
             throw APIError(.internalServerError, code: "internal_error", message: "something went wrong on our side (error id \(id))")
         }
+    }
+
+    /// 503 with `Retry-After`: the database can't take the request now; it was not carried out.
+    static func unavailable(_ error: StoreUnavailable, trouble: TroubleLog) -> APIError {
+        trouble.report("requests refused: \(error.reason.rawValue)", error: error)
+        var refusal = APIError(.serviceUnavailable, code: "unavailable", message: "\(error.reason.rawValue); nothing was changed, try again shortly")
+        refusal.retryAfter = 5
+        return refusal
     }
 
     static func translate(_ status: HTTPResponse.Status, message: String?) -> APIError {

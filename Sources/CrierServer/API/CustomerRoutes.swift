@@ -93,6 +93,9 @@ struct CustomerRoutes {
             try body.throwIfInvalid()
             let consent = try await store.consents.set(
                 venueId: venue.id, customerId: id, changes: changes, source: .api, note: note, actor: context.actor)
+            if changes[.transactional] == false {
+                await store.dispatch.waitForCallsInFlight(venueId: venue.id, customerId: id, deadline: 10)
+            }
             return JSONResponse(Representation.consent(consent.state, history: consent.history))
         }
     }

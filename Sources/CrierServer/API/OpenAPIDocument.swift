@@ -74,6 +74,7 @@ enum OpenAPIDocument {
                            "booking_id": integer(nullable: true), "event_id": integer(nullable: true),
                            "scheduled_for": string("date-time", nullable: true), "deadline": string("date-time", nullable: true),
                            "attempts": integer(), "sent_at": string("date-time", nullable: true),
+                           "handed_off_at": string("date-time", nullable: true), "reached_provider": boolean,
                            "provider_message_id": string(nullable: true), "error_code": string(nullable: true),
                            "created_at": string("date-time"), "updated_at": string("date-time"),
                            "attempt_log": ["type": "array", "items": ["type": "object"]]]),

@@ -63,7 +63,10 @@ enum Representation {
          "body": .from(m.body), "segments": .from(m.segments), "encoding": .from(m.encoding?.rawValue),
          "customer_id": m.customerId.map(id) ?? .null, "booking_id": m.bookingId.map(id) ?? .null,
          "event_id": m.eventId.map(id) ?? .null, "scheduled_for": instant(m.scheduledFor), "deadline": instant(m.deadline),
-         "attempts": .from(m.attempts), "sent_at": instant(m.sentAt), "provider_message_id": .from(m.providerMessageId),
+         "attempts": .from(m.attempts), "sent_at": instant(m.sentAt),
+         // Whether any attempt reached the provider: a text never handed off was certainly not sent.
+         "handed_off_at": instant(m.handedOffAt), "reached_provider": .bool(m.handedOffAt != nil),
+         "provider_message_id": .from(m.providerMessageId),
          "error_code": .from(m.errorCode), "created_at": instant(m.createdAt), "updated_at": instant(m.updatedAt)]
     }
 

@@ -3,7 +3,8 @@ import CrierStore
 import Hummingbird
 
 /// `GET|POST /api/v1/test-clock` (only with `crier serve --test-clock`): shows the server's clock,
-/// or moves it forward and returns once everything due by then has been dispatched.
+/// or moves it forward through every moment something falls due on the way, sending each text at its
+/// own moment, and returns once everything due by the new time has been dispatched.
 struct TestClockRoutes {
     let clock: ManualClock
     let dispatcher: Dispatcher
@@ -19,16 +20,16 @@ struct TestClockRoutes {
             guard let text, let target = EventTime.rfc3339(text) else {
                 throw APIError.invalid(FieldErrors("now", "must be an RFC 3339 time with an offset"))
             }
-            guard clock.advance(to: target) else {
+            // Every due moment on the way gets its own pass, in order (DESIGN.md section 8).
+            guard let report = try await dispatcher.advance(clock, to: target) else {
                 throw CrierError.conflict(code: "clock_backwards", message: "the test clock only moves forward",
                                           fields: ["now": "is before the clock's current time"])
             }
-            let report = try await dispatcher.runUntilIdle()
             return JSONResponse(["now": Representation.instant(clock.now()),
                                  "dispatched": ["claimed": .from(report.claimed), "sent": .from(report.sent),
                                                 "withdrawn": .from(report.withdrawn), "failed": .from(report.failed),
                                                 "retried": .from(report.retried), "postponed": .from(report.postponed),
-                                                "unknown": .from(report.unknown)]])
+                                                "unknown": .from(report.unknown), "settled": .from(report.settled)]])
         }
     }
 }

@@ -2,7 +2,7 @@ import CrierStore
 import Hummingbird
 import Prometheus
 
-/// `/health` (the process answers), `/ready` (and its database does), `/metrics` (Prometheus text).
+/// `/health` (the process answers), `/ready` (and its database takes writes), `/metrics` (Prometheus text).
 struct HealthRoutes {
     let store: Store
     let registry: PrometheusCollectorRegistry
@@ -11,11 +11,18 @@ struct HealthRoutes {
         router.get("health") { _, _ in
             JSONResponse(["status": "ok"])
         }
+        // Ready means the write path works, proven by a write with a short deadline: a database
+        // that is down, full, locked or read-only answers 503 within about two seconds.
         router.get("ready") { _, _ in
-            let ok = await store.isReachable()
-            return JSONResponse(["status": ok ? "ready" : "database unreachable",
-                                 "database": .string(store.engine.kind.rawValue)],
-                                status: ok ? .ok : .serviceUnavailable)
+            do {
+                try await store.engine.probe(deadline: StoreDeadlines.probe)
+                return JSONResponse(["status": "ready", "database": .string(store.engine.kind.rawValue)])
+            } catch {
+                let reason = StoreUnavailable.classify(error)?.reason.rawValue ?? "the database refused a write"
+                store.trouble.report("not ready: \(reason)", error: error)
+                return JSONResponse(["status": "not ready", "reason": .string(reason), "database": .string(store.engine.kind.rawValue)],
+                                    status: .serviceUnavailable)
+            }
         }
         router.get("metrics") { _, _ in
             Response(

@@ -4,13 +4,37 @@ import CrierStore
 import Foundation
 
 extension Dispatcher {
-    /// Decides about, renders and sends one claimed message; returns the change to record and how
-    /// it counts. No database access: the batch's data came in `context`, and the caller records.
-    func step(_ message: Message, _ context: DispatchContext, sentRecently: Int) async -> (MessageChange, Outcome) {
-        let now = store.clock.now()
-        func change(_ event: MessageEvent, _ update: MessageUpdate, _ outcome: Outcome) -> (MessageChange, Outcome) {
-            (MessageChange(message.id, event, update), outcome)
+    /// A claimed text that passed every check made in memory, rendered and ready for its hand-off.
+    struct ReadyText: Sendable {
+        var message: Message
+        var provider: any SMSProvider
+        var settings: ProviderSettings
+        var sms: OutboundSMS
+        var measure: SMSMeasurement
+        /// The token bucket it takes its turn from.
+        var sender: String
+
+        var handOff: HandOff {
+            HandOff(id: message.id, body: sms.body, segments: measure.segments, encoding: measure.encoding, from: sms.from, provider: provider.id)
         }
+    }
+
+    /// What to do with one claimed text: record a decision now, or hand it off and send it.
+    enum Decision {
+        case record(MessageChange, Outcome)
+        case ready(ReadyText)
+    }
+
+    /// Re-checks and renders one claimed message from the batch's data. No database access: the
+    /// checks that matter at the last moment (consent, kill switch, still scheduled) are made
+    /// again by the hand-off itself.
+    func decide(_ message: Message, _ context: DispatchContext?, sentRecently: Int) -> Decision {
+        let now = store.clock.now()
+        func change(_ event: MessageEvent, _ update: MessageUpdate, _ outcome: Outcome) -> Decision {
+            .record(MessageChange(message.id, event, update), outcome)
+        }
+        // Its venue row is missing: never send blind; look again later.
+        guard let context else { return change(.postpone, MessageUpdate(scheduledFor: now.addingTimeInterval(300)), .postponed) }
         if let (status, reason) = Self.refusal(context, now: now) {
             return change(.withdraw(status), MessageUpdate(reason: reason), .withdrawn)
         }
@@ -38,40 +62,56 @@ extension Dispatcher {
             logger.error("venue's SMS provider is not loaded", metadata: ["provider": "\(context.provider)", "venue": "\(context.venue.slug)"])
             return change(.postpone, MessageUpdate(scheduledFor: now.addingTimeInterval(300)), .postponed)
         }
-        let sender = context.providerSettings["from"] ?? context.providerSettings["messaging_service_sid"]
-        if let wait = rateLimit.take("\(context.provider):\(sender ?? "venue-\(context.venue.id)")") {
-            return change(.postpone, MessageUpdate(scheduledFor: now.addingTimeInterval(wait)), .postponed)
-        }
-        let measure = SMSMeasurement(body)
+        let providerSettings = ProviderSettings(context.providerSettings)
+        // The venue's own public URL (behind its proxy) wins over the server's.
+        let base = provider.publicURL(providerSettings) ?? publicURL
         let sms = OutboundSMS(
-            messageId: message.id, to: message.to, from: context.providerSettings["from"], body: body,
-            statusCallbackURL: publicURL.map { "\($0)/webhooks/\(provider.id)/status?message_id=\(message.id)" })
-        let outcome = await provider.send(sms, settings: ProviderSettings(context.providerSettings))
-        var update = MessageUpdate(body: body, segments: measure.segments, encoding: measure.encoding, from: sms.from, provider: provider.id)
+            messageId: message.id, to: message.to, from: provider.senderNumber(providerSettings), body: body,
+            statusCallbackURL: base.map { "\($0)/webhooks/\(provider.id)/status?message_id=\(message.id)" })
+        let sender = "\(provider.id):\(provider.rateLimitKey(providerSettings) ?? "venue-\(context.venue.id)")"
+        return .ready(ReadyText(message: message, provider: provider, settings: providerSettings, sms: sms, measure: SMSMeasurement(body), sender: sender))
+    }
+
+    /// Gives one handed-off text to its provider, within the send timeout, and says what to record.
+    /// `attempt` is the number of this hand-off (1 for the first).
+    func call(_ text: ReadyText, attempt: Int) async -> (MessageChange, Outcome) {
+        let startedAt = store.clock.now()
+        let outcome = await Deadline.run(
+            seconds: settings.sendTimeout, orElse: .unknown(detail: "no answer within \(Int(settings.sendTimeout)) s (or the server shut down)"),
+            giveUp: { [self] in pastShutdownGrace }
+        ) {
+            await text.provider.send(text.sms, settings: text.settings)
+        }
+        let now = store.clock.now()
+        var update = MessageUpdate(provider: text.provider.id)
+        func change(_ event: MessageEvent, _ outcome: Outcome) -> (MessageChange, Outcome) {
+            (MessageChange(text.message.id, event, update), outcome)
+        }
         switch outcome {
         case .accepted(let id, let segments):
             update.providerMessageId = id
-            update.segments = segments ?? measure.segments
-            update.attempt = ("accepted", nil, now)
-            return change(.accepted, update, .sent)
+            update.segments = segments ?? text.measure.segments
+            update.attempt = ("accepted", nil, startedAt)
+            return change(.accepted, .sent)
         case .retryable(let code, let detail):
-            let again = message.attempts < settings.maxAttempts
+            let again = attempt < settings.maxAttempts
             update.errorCode = code
-            update.attempt = ("retryable", detail, now)
+            update.attempt = ("retryable", detail, startedAt)
             update.reason = again ? nil : MessageReason.maxAttempts
-            update.scheduledFor = again ? store.clock.now().addingTimeInterval(backoff(after: message.attempts)) : nil
-            return change(.retryableFailure(attemptsLeft: again), update, again ? .retried : .failed)
+            update.scheduledFor = again ? now.addingTimeInterval(backoff(after: attempt)) : nil
+            return change(.retryableFailure(attemptsLeft: again), again ? .retried : .failed)
         case .permanent(let code, let detail), .optedOut(let code, let detail):
             // Opted out also revokes the customer's consent (when recorded, same transaction).
             let optedOut = if case .optedOut = outcome { true } else { false }
             update.errorCode = code
             update.reason = optedOut ? MessageReason.optedOut : MessageReason.providerRefused
-            update.attempt = (optedOut ? "opted_out" : "permanent", detail, now)
-            return change(.permanentFailure, update, .failed)
+            update.attempt = (optedOut ? "opted_out" : "permanent", detail, startedAt)
+            return change(.permanentFailure, .failed)
         case .unknown(let detail):
             update.reason = MessageReason.sendOutcomeUnknown
-            update.attempt = ("unknown", detail, now)
-            return change(.leaseExpired, update, .unknown)
+            update.attempt = ("unknown", detail, startedAt)
+            update.checkAfter = now.addingTimeInterval(settings.firstCheck)
+            return change(.leaseExpired, .unknown)
         }
     }
 }

@@ -8,8 +8,7 @@ extension Dispatcher {
         let m = c.message
         if !c.venue.smsEnabled { return (.suppressed, MessageReason.killSwitch) }
         // The answer to STOP goes to someone who just withdrew consent, or who is no customer at all.
-        let answersKeyword = [.optOutAck, .optInAck, .help].contains(m.kind)
-        if !answersKeyword {
+        if !m.kind.answersKeyword {
             guard c.customer != nil else { return (.cancelled, MessageReason.customerDeleted) }
             if c.consent?.transactional != true { return (.suppressed, MessageReason.noConsent) }
         }

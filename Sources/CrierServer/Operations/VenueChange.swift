@@ -28,8 +28,9 @@ struct VenueChange: Sendable {
 
     /// Saves the change in one transaction, journaled; every invalid field is reported at once,
     /// with `problems` the caller found reading its input (then nothing is saved).
+    /// Turning sending off returns only once no provider call made before it is still under way.
     func save(store: Store, venueId: Int64, actor: Actor, problems: FieldErrors = FieldErrors()) async throws -> Venue {
-        try await store.venues.update(id: venueId, actor: actor) { current throws(CrierError) in
+        let venue = try await store.venues.update(id: venueId, actor: actor) { current throws(CrierError) in
             var errors = problems
             do throws(FieldErrors) {
                 let settings = try VenueSettings.validate(
@@ -41,5 +42,7 @@ struct VenueChange: Sendable {
             } catch { for (field, message) in error.fields { errors.add(field, message) } }
             throw .invalid(errors)
         }
+        if smsEnabled == false { await store.dispatch.waitForCallsInFlight(venueId: venueId, deadline: 10) }
+        return venue
     }
 }

@@ -67,6 +67,8 @@ public struct ProjectionRunner: Service {
                 switch outcome {
                 case .applied(let count, _):
                     done += count
+                    // Shutting down: stop between batches; the checkpoint resumes it at the next start.
+                    if Task.isCancelled { break loop }
                     guard backfill else { continue }
                     await host.status.set(plugin, projection.name, .backfilling(done: done, total: max(total, done)))
                     progress?(done, max(total, done))

@@ -8,7 +8,7 @@ struct StorePluginDatabase: PluginDatabase {
 
     var flavor: SQLFlavor { SQLFlavor(store.engine.kind) }
 
-    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await store.engine.read(body)
     }
 

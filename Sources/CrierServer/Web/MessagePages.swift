@@ -47,6 +47,8 @@ struct MessagePages: Sendable {
             }
             data["scheduled"] = message.scheduledFor.map(time.dateAndTime) ?? ""
             data["sent"] = message.sentAt.map(time.dateAndTime) ?? ""
+            data["handed_off"] = message.handedOffAt.map(time.dateAndTime) ?? ""
+            data["outbound"] = message.direction == .out
             data["encoding"] = message.encoding?.rawValue ?? ""
             data["provider_message_id"] = message.providerMessageId ?? ""
             data["error_code"] = message.errorCode ?? ""

@@ -1,4 +1,5 @@
 import CrierCore
+import CrierStore
 import Hummingbird
 
 /// Failures on the web form's pages become an HTML page a person can read (the API's JSON shape
@@ -6,11 +7,19 @@ import Hummingbird
 struct WebErrorMiddleware: RouterMiddleware {
     typealias Context = CrierRequestContext
     let pages: WebPages
+    let trouble: TroubleLog
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/webhooks/") { return try await next(request, context) }
         do {
             return try await next(request, context)
+        } catch let error where StoreUnavailable.classify(error) != nil {
+            let unavailable = StoreUnavailable.classify(error)!
+            trouble.report("pages refused: \(unavailable.reason.rawValue)", error: unavailable)
+            var response = page(.serviceUnavailable, "Try again in a moment",
+                                "Crier can't save or read right now (\(unavailable.reason.rawValue)). Nothing was changed.", context)
+            response.headers[.retryAfter] = "5"
+            return response
         } catch let error as CrierError {
             switch error {
             case .notFound(let what): return page(.notFound, "Not found", "That \(what) doesn't exist, or isn't in this venue.", context)

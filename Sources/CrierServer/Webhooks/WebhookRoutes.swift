@@ -71,10 +71,10 @@ struct WebhookRoutes: Sendable {
                 replies += try await receive(
                     text, part: InboundPart(reference: reference, part: part, total: total), venue: venue, templates: templates,
                     inline: hooks.inlineReplies)
-            case .status(let messageId, let providerMessageId, let report, let errorCode, let segments):
+            case .status(let messageId, let providerMessageId, let report, let errorCode, let segments, let optedOut):
                 let status = DeliveryStatus(
                     provider: id, messageId: messageId, providerMessageId: providerMessageId, report: report, errorCode: errorCode,
-                    segments: segments)
+                    segments: segments, optedOut: optedOut)
                 if try await store.dispatch.report(status, venueId: venue.id) == nil {
                     logger.info("status callback for an unknown message", metadata: [
                         "provider": "\(id)", "venue": "\(venue.slug)", "provider_message_id": "\(providerMessageId)",
@@ -87,9 +87,15 @@ struct WebhookRoutes: Sendable {
 
     /// Stores a text (or a part of one) and acts on it; returns the acknowledgements to answer with.
     func receive(_ text: InboundText, part: InboundPart?, venue: Venue, templates: [String: String], inline: Bool) async throws -> [String] {
-        try await queue.receive(InboundItem(text: text, part: part, venue: venue, inlineReplies: inline) { [renderer] kind, customer in
+        let receipt = try await queue.receive(InboundItem(text: text, part: part, venue: venue, inlineReplies: inline) { [renderer] kind, customer in
             renderer.keywordReply(kind, venue: venue, customer: customer, overrides: templates)
-        }).replies
+        })
+        // A STOP is answered once no text to them is still in a provider call (well inside the
+        // provider's own timeout): after the answer, nothing more reaches them.
+        if receipt.keyword == .optOut, !receipt.duplicate, let customerId = receipt.customerId {
+            await store.dispatch.waitForCallsInFlight(venueId: venue.id, customerId: customerId, deadline: 5)
+        }
+        return receipt.replies
     }
 
     /// The venue whose settings verify the request: by the addresses it names, or, for a status

@@ -13,6 +13,9 @@ final class GroupCommit: Sendable {
         let run: @Sendable (any SQLDatabase) async -> (any Error)?
         /// Told the final outcome once the batch has committed (nil) or failed (the error).
         let finish: @Sendable ((any Error)?) -> Void
+        /// Whether it may still run: a caller whose deadline passed while it waited in the queue
+        /// takes it back, so an answered timeout is never followed by a write.
+        let phase: JobPhase
     }
 
     private struct State {
@@ -27,18 +30,36 @@ final class GroupCommit: Sendable {
     private let executor: (any TaskExecutor)?
     /// Most transactions in one batch: bounds how long the first waiter waits.
     let maxBatch: Int
+    /// Whether the connection is inside a transaction (SQLite may have rolled back by itself).
+    private let inTransaction: @Sendable () -> Bool
+    /// Where failures are logged, once per burst.
+    let trouble: TroubleLog?
 
-    init(maxBatch: Int = 256, logger: Logger, executor: (any TaskExecutor)? = nil, database: @escaping @Sendable () -> any SQLDatabase) {
+    init(maxBatch: Int = 256, logger: Logger, executor: (any TaskExecutor)? = nil, trouble: TroubleLog? = nil,
+         inTransaction: @escaping @Sendable () -> Bool = { true }, database: @escaping @Sendable () -> any SQLDatabase) {
         self.maxBatch = maxBatch
         self.executor = executor
         self.logger = logger
+        self.trouble = trouble ?? TroubleLog(logger: logger)
+        self.inTransaction = inTransaction
         self.database = database
     }
 
-    /// Queues `body` and returns its result once it is committed.
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Queues `body` and returns its result once it is committed. A transaction still waiting in
+    /// the queue after `deadline` seconds (the writer stuck on a lock, a full disk, a slow batch)
+    /// is taken out and fails with `StoreUnavailable`: it never runs after its caller gave up.
+    func transaction<T: Sendable>(deadline: Double = StoreDeadlines.call, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
+        async throws -> T
+    {
         let result = Mutex<T?>(nil)
+        let phase = JobPhase()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let timer = Task {
+                try? await Task.sleep(for: .milliseconds(Int(deadline * 1000)))
+                if !Task.isCancelled, phase.abandon() {
+                    continuation.resume(throwing: StoreUnavailable(.timeout, detail: "waited \(deadline) s for the writer"))
+                }
+            }
             let job = Job(
                 run: { db in
                     do {
@@ -50,9 +71,11 @@ final class GroupCommit: Sendable {
                     }
                 },
                 finish: { error in
+                    timer.cancel()
                     if let error { continuation.resume(throwing: error) }
                     else { continuation.resume(returning: result.withLock { $0! }) }
-                })
+                },
+                phase: phase)
             let startDrain = state.withLock { s -> Bool in
                 s.queue.append(job)
                 if s.draining { return false }
@@ -76,7 +99,10 @@ final class GroupCommit: Sendable {
         }
     }
 
-    private func commit(_ batch: [Job]) async {
+    private func commit(_ queued: [Job]) async {
+        // Those whose callers gave up while they waited are dropped unanswered (already answered).
+        let batch = queued.filter { $0.phase.start() }
+        if batch.isEmpty { return }
         let db = database()
         do {
             try await db.raw("BEGIN IMMEDIATE").run()
@@ -89,7 +115,7 @@ final class GroupCommit: Sendable {
             // which is most of a quiet server's writes).
             let job = batch[0]
             if let error = await job.run(db) {
-                do { try await db.raw("ROLLBACK").run() } catch { logger.error("rollback failed", metadata: ["error": "\(error)"]) }
+                await rollBack(db)
                 job.finish(error)
                 return
             }
@@ -124,8 +150,24 @@ final class GroupCommit: Sendable {
     }
 
     private func abort(_ db: any SQLDatabase, _ batch: [Job], _ error: any Error) async {
-        logger.error("write batch failed; every transaction in it is rolled back", metadata: ["error": "\(error)", "size": "\(batch.count)"])
-        do { try await db.raw("ROLLBACK").run() } catch { logger.error("rollback failed", metadata: ["error": "\(error)"]) }
+        trouble?.report("write batch failed; every transaction in it is rolled back", error: error, metadata: ["size": "\(batch.count)"])
+        await rollBack(db)
         for job in batch { job.finish(error) }
     }
+
+    /// Rolls back, unless SQLite already did (it does by itself on a full disk or an I/O error;
+    /// a ROLLBACK then only fails with "no transaction is active").
+    private func rollBack(_ db: any SQLDatabase) async {
+        guard inTransaction() else { return }
+        do { try await db.raw("ROLLBACK").run() } catch { trouble?.report("rollback failed", error: error) }
+    }
+}
+
+/// A queued transaction's phase: queued, then started by the writer or abandoned by its caller;
+/// whichever comes first wins.
+final class JobPhase: Sendable {
+    private let value = Atomic<UInt8>(0)  // 0 queued, 1 started, 2 abandoned
+
+    func start() -> Bool { value.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged }
+    func abandon() -> Bool { value.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged }
 }

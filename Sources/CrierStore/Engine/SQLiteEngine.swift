@@ -18,16 +18,22 @@ public final class SQLiteEngine: DatabaseEngine {
     private let nextReader = Atomic<Int>(0)
     private let logger: Logger
 
-    /// FULL: an acknowledged booking or opt-out survives a power cut, not only a crash.
-    static let pragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"]
+    /// FULL: an acknowledged booking or opt-out survives a power cut, not only a crash. A lock held
+    /// by another process is waited for 2 s, then the request fails with 503: well inside a
+    /// provider's webhook timeout (Twilio's is 15 s), so it retries instead of giving up on us.
+    static let pragmas = ["PRAGMA busy_timeout = 2000", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"]
 
-    private init(writer: SQLiteWriter, executor: WriterExecutor, readers: [SQLiteConnection], logger: Logger) {
+    /// The file's directory, whose free space `/ready` checks.
+    let path: String
+
+    private init(path: String, writer: SQLiteWriter, executor: WriterExecutor, readers: [SQLiteConnection], logger: Logger) {
+        self.path = path
         self.writer = writer
         self.executor = executor
         self.readers = readers
         self.logger = logger
         let database = SQLiteWriterDatabase(writer: writer, logger: logger, eventLoop: executor.loop)
-        writes = GroupCommit(logger: logger, executor: executor) { database }
+        writes = GroupCommit(logger: logger, executor: executor, inTransaction: { writer.inTransaction }) { database }
     }
 
     /// Opens (creating if needed) the database file at `path`.
@@ -42,7 +48,7 @@ public final class SQLiteEngine: DatabaseEngine {
                 pool.append(connection)
                 for pragma in pragmas { try await connection.sql().raw(SQLQueryString(pragma)).run() }
             }
-            return SQLiteEngine(writer: writer, executor: executor, readers: pool, logger: logger)
+            return SQLiteEngine(path: path, writer: writer, executor: executor, readers: pool, logger: logger)
         } catch {
             for connection in pool { try? await connection.close().get() }
             writer.close()
@@ -51,13 +57,33 @@ public final class SQLiteEngine: DatabaseEngine {
         }
     }
 
-    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.add(1, ordering: .relaxed).newValue
-        return try await body(readers[abs(index) % readers.count].sql())
+        do {
+            return try await body(readers[abs(index) % readers.count].sql())
+        } catch {
+            throw StoreUnavailable.classify(error) ?? error
+        }
     }
 
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writes.transaction(body)
+    public func transaction<T: Sendable>(deadline: Double, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await writes.transaction(deadline: deadline, body)
+        } catch {
+            throw StoreUnavailable.classify(error) ?? error
+        }
+    }
+
+    public func probe(deadline: Double) async throws {
+        // A small write may still fit in the WAL when the disk is full: look at the disk as well.
+        if let free = FreeSpace.bytes(at: path), free < FreeSpace.minimum {
+            throw StoreUnavailable(.full, detail: "\(free) bytes free beside \(path)")
+        }
+        do {
+            try await writes.transaction(deadline: deadline) { db in try await ReadinessProbe.write(db) }
+        } catch {
+            throw StoreUnavailable.classify(error) ?? error
+        }
     }
 
     public var writeExecutor: (any TaskExecutor)? { executor }

@@ -59,6 +59,11 @@ final class SQLiteWriter: Sendable {
         }
     }
 
+    /// Whether a transaction is open (SQLite ends one by itself on some errors).
+    var inTransaction: Bool {
+        connection.withLock { connection in connection.handle.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false }
+    }
+
     func close() {
         connection.withLock { connection in
             for statement in connection.prepared.values { sqlite_nio_sqlite3_finalize(statement) }

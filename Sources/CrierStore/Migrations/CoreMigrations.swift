@@ -213,5 +213,18 @@ public enum CoreMigrations {
                 "CREATE INDEX consent_changes_venue ON consent_changes (venue_id, id)",
             ]
         },
+        Migration(version: 8, name: "hand-offs, settling lost outcomes, the write probe") { _ in
+            [
+                // When a text was last handed to its provider: only those can be `unknown`.
+                "ALTER TABLE messages ADD COLUMN handed_off_at BIGINT NULL",
+                // When to ask the provider about a lost outcome next (unknown texts only).
+                "ALTER TABLE messages ADD COLUMN check_after BIGINT NULL",
+                "CREATE INDEX messages_check ON messages (status, check_after)",
+                // One person's texts go in creation order: the claim looks up their earlier ones.
+                "CREATE INDEX messages_recipient_order ON messages (venue_id, to_number, id)",
+                // /ready writes here to prove the write path, not only that the database answers.
+                "CREATE TABLE readiness_probe (instance TEXT PRIMARY KEY, checked_at BIGINT NOT NULL)",
+            ]
+        },
     ]
 }

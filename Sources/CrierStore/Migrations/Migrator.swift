@@ -16,7 +16,7 @@ public struct Migrator: Sendable {
     /// Runs the pending migrations of `track`; returns how many ran.
     @discardableResult
     public func migrate(track: String, _ migrations: [Migration], now: Int64) async throws -> Int {
-        try await engine.transaction { db in
+        try await engine.transaction(deadline: StoreDeadlines.bulk) { db in
             try await db.raw("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     track TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL,
@@ -25,7 +25,7 @@ public struct Migrator: Sendable {
         }
         var applied = 0
         for migration in migrations.sorted(by: { $0.version < $1.version }) {
-            let ran = try await engine.transaction { [engine] db in
+            let ran = try await engine.transaction(deadline: StoreDeadlines.bulk) { [engine] db in
                 if engine.kind == .postgres {
                     try await db.raw("SELECT pg_advisory_xact_lock(7346021)").run()
                 }

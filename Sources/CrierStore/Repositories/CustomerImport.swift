@@ -55,7 +55,7 @@ public struct CustomerImport: Sendable {
         }
         let now = store.clock.now()
         let toWrite = good
-        let created = try await store.engine.transaction { db in
+        let created = try await store.engine.transaction(deadline: StoreDeadlines.bulk) { db in
             // Checked again under the transaction: someone may have added one of these meanwhile.
             let raced = try await Self.existing(db, venueId: venueId, mobiles: toWrite.map(\.fields.mobile.e164))
             if let clash = toWrite.first(where: { raced[$0.fields.mobile.e164] != nil }) {

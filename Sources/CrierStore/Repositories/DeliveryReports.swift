@@ -11,14 +11,18 @@ public struct DeliveryStatus: Sendable {
     public var report: DeliveryReport
     public var errorCode: String?
     public var segments: Int?
+    /// The provider refused it because the recipient opted out (its own typed verdict).
+    public var optedOut: Bool
 
-    public init(provider: String, messageId: Int64?, providerMessageId: String, report: DeliveryReport, errorCode: String?, segments: Int?) {
+    public init(provider: String, messageId: Int64?, providerMessageId: String, report: DeliveryReport, errorCode: String?, segments: Int?,
+                optedOut: Bool = false) {
         self.provider = provider
         self.messageId = messageId
         self.providerMessageId = providerMessageId
         self.report = report
         self.errorCode = errorCode
         self.segments = segments
+        self.optedOut = optedOut
     }
 }
 
@@ -34,7 +38,8 @@ extension Dispatch {
     /// Applies a delivery report through the state machine: found by Crier's id (checked against
     /// the provider's id when the message has one) or else by the provider's id, within the venue.
     /// Returns nil when no such message exists (the provider is still answered 200, so it stops).
-    /// A report can only move a message forward; 21610 (opted out) also revokes consent.
+    /// A report can only move a message forward; one the provider says was refused because the recipient
+    /// opted out also revokes consent.
     public func report(_ status: DeliveryStatus, venueId: Int64) async throws -> (messageId: Int64, transition: MessageTransition)? {
         let found = try await store.engine.read { db -> Int64? in
             if let id = status.messageId, let row = try await db.raw("""
@@ -50,7 +55,7 @@ extension Dispatch {
                 """).first()?.decode(column: "id", as: Int64.self)
         }
         guard let id = found else { return nil }
-        let optedOut = status.errorCode == "21610"
+        let optedOut = status.optedOut
         let update = MessageUpdate(
             segments: status.segments, providerMessageId: status.providerMessageId, errorCode: status.errorCode,
             reason: optedOut ? MessageReason.optedOut : nil)

@@ -22,55 +22,107 @@ public struct DispatchContext: Sendable {
 public struct Dispatch: Sendable {
     let store: Store
 
-    /// Claims up to `limit` due messages for `worker`, leasing them for `lease` seconds.
-    /// PostgreSQL skips rows another instance has locked; SQLite's writer lock makes the
-    /// single UPDATE ... RETURNING atomic.
+    /// Claims up to `limit` due messages for `worker`, leasing them for `lease` seconds. A claim
+    /// is only a lease: the messages stay `scheduled` (a STOP or a cancellation still withdraws
+    /// them), and one that lapses before its hand-off is simply claimable again. A person's text
+    /// waits while an earlier one of theirs is in flight, claimed elsewhere, or waiting for a
+    /// retry, so one person's texts go in the order they were created. PostgreSQL skips rows
+    /// another instance has locked; SQLite's writer lock makes the single UPDATE atomic.
     public func claimDue(limit: Int, lease: TimeInterval, worker: String) async throws -> [Message] {
-        let now = store.clock.now()
+        let now = store.clock.now().millisecondsSince1970
         let skipLocked = store.engine.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let claimable = MessageTransition.sources(of: .claim).map(\.rawValue)
         return try await store.engine.transaction { db in
             try await db.raw("""
-                UPDATE messages SET status = 'sending', lease_until = \(bind: now.addingTimeInterval(lease).millisecondsSince1970),
-                    claimed_by = \(bind: worker), attempts = attempts + 1, updated_at = \(bind: now.millisecondsSince1970)
-                WHERE id IN (SELECT id FROM messages WHERE status = 'scheduled' AND scheduled_for <= \(bind: now.millisecondsSince1970)
-                             ORDER BY scheduled_for, id LIMIT \(bind: limit)\(unsafeRaw: skipLocked))
+                UPDATE messages SET lease_until = \(bind: now + Int64(lease * 1000)), claimed_by = \(bind: worker)
+                WHERE id IN (
+                    SELECT m.id FROM messages m
+                    WHERE m.status IN (\(binds: claimable)) AND m.scheduled_for <= \(bind: now)
+                      AND (m.lease_until IS NULL OR m.lease_until < \(bind: now))
+                      AND NOT EXISTS (
+                        SELECT 1 FROM messages o
+                        WHERE o.venue_id = m.venue_id AND o.to_number = m.to_number AND o.id < m.id AND o.direction = 'out'
+                          AND (o.status = 'sending'
+                               OR (o.status = 'scheduled' AND (o.attempts > 0
+                                   OR (o.scheduled_for <= \(bind: now) AND o.lease_until >= \(bind: now))))))
+                    ORDER BY m.scheduled_for, m.id LIMIT \(bind: limit)\(unsafeRaw: skipLocked))
                 RETURNING \(unsafeRaw: Messages.columns)
-                """).all().map(Messages.decode).sorted { ($0.scheduledFor ?? now, $0.id) < ($1.scheduledFor ?? now, $1.id) }
+                """).all().map(Messages.decode).sorted { ($0.scheduledFor ?? .distantPast, $0.id) < ($1.scheduledFor ?? .distantPast, $1.id) }
         }
     }
 
-    /// Extends the leases of those of `ids` still claimed by `worker` and returns them: a message
-    /// whose lease ran out (and may have been settled as `unknown` elsewhere) is not sent.
-    public func renewLeases(_ ids: [Int64], lease: TimeInterval, worker: String) async throws -> Set<Int64> {
-        guard !ids.isEmpty else { return [] }
-        let now = store.clock.now()
-        return try await store.engine.transaction { db in
-            Set(try await db.raw("""
-                UPDATE messages SET lease_until = \(bind: now.addingTimeInterval(lease).millisecondsSince1970)
-                WHERE id IN (\(binds: ids)) AND status = 'sending' AND claimed_by = \(bind: worker)
-                RETURNING id
-                """).all().map { try $0.decode(column: "id", as: Int64.self) })
+    /// Lets go of `worker`'s claims on `ids` that were not handed off, so they go at the next pass
+    /// (or the next instance's) instead of when the lease lapses.
+    public func release(_ ids: [Int64], worker: String) async throws {
+        guard !ids.isEmpty else { return }
+        try await store.engine.transaction { db in
+            try await db.raw("""
+                UPDATE messages SET lease_until = NULL, claimed_by = NULL
+                WHERE id IN (\(binds: ids)) AND status = 'scheduled' AND claimed_by = \(bind: worker)
+                """).run()
         }
     }
 
-    /// Moves messages whose dispatcher vanished mid-send (lease over) to `unknown`: they are never
-    /// resent automatically; a status callback or staff settle them. Returns how many.
-    public func expireLeases() async throws -> Int {
+    /// Moves handed-off texts whose send call never reported back (the process died mid-call, or
+    /// the answer was never recorded) to `unknown`: never resent blindly; the provider's records,
+    /// a status callback or staff settle them. Claimed texts that were never handed off are not
+    /// touched: they are still `scheduled`, and claimable again once their lease lapses.
+    /// Returns how many.
+    public func expireLeases(checkAfter: TimeInterval = 60) async throws -> Int {
         let now = store.clock.now()
+        let from = MessageTransition.sources(of: .leaseExpired).map(\.rawValue)
+        guard case .to(let target) = MessageTransition.apply(.leaseExpired, to: .sending) else { return 0 }
         return try await store.engine.transaction { db in
             let rows = try await db.raw("""
-                UPDATE messages SET status = 'unknown', reason = \(bind: MessageReason.leaseExpired), updated_at = \(bind: now.millisecondsSince1970)
-                WHERE status = 'sending' AND lease_until < \(bind: now.millisecondsSince1970)
+                UPDATE messages SET status = \(bind: target.rawValue), reason = \(bind: MessageReason.leaseExpired),
+                    updated_at = \(bind: now.millisecondsSince1970), lease_until = NULL,
+                    check_after = \(bind: now.addingTimeInterval(checkAfter).millisecondsSince1970)
+                WHERE status IN (\(binds: from)) AND lease_until < \(bind: now.millisecondsSince1970)
                 RETURNING id, venue_id, customer_id, kind
                 """).all()
+            guard !rows.isEmpty else { return 0 }
+            let ids = try rows.map { try $0.decode(column: "id", as: Int64.self) }
+            try await db.raw("""
+                UPDATE message_attempts SET finished_at = \(bind: now.millisecondsSince1970), outcome = 'lost',
+                    detail = 'handed to the provider, but no outcome was recorded before its lease ran out (a crash?)'
+                WHERE message_id IN (\(binds: ids)) AND finished_at IS NULL
+                """).run()
             let journal = JournalWriter(db: db, actor: .system, at: now)
-            for row in rows {
-                try await journal.append(
+            try await journal.appendAll(try rows.map { row in
+                JournalWriter.Entry(
                     venueId: try row.decode(column: "venue_id", as: Int64.self), customerId: try row.decode(column: "customer_id", as: Int64?.self),
                     kind: JournalKind.messageUnknown, subjectType: "message", subjectId: try row.decode(column: "id", as: Int64.self),
                     data: ["kind": .string(try row.decode(column: "kind", as: String.self)), "reason": .string(MessageReason.leaseExpired)])
-            }
+            })
             return rows.count
+        }
+    }
+
+    /// `unknown` texts due for a question to their provider, oldest check first.
+    public func unsettled(limit: Int) async throws -> [Message] {
+        let now = store.clock.now().millisecondsSince1970
+        return try await store.engine.read { db in
+            try await db.raw("""
+                SELECT \(unsafeRaw: Messages.columns) FROM messages
+                WHERE status = 'unknown' AND check_after <= \(bind: now) AND handed_off_at IS NOT NULL
+                ORDER BY check_after, id LIMIT \(bind: limit)
+                """).all().map(Messages.decode)
+        }
+    }
+
+    /// The next moment after now at which the dispatcher has something to do: a scheduled text
+    /// falls due, an in-flight text's lease lapses, or a lost outcome is due a check (the test
+    /// clock steps through these). Nil when nothing is waiting.
+    public func nextMoment() async throws -> Date? {
+        let now = store.clock.now().millisecondsSince1970
+        return try await store.engine.read { db in
+            let row = try await db.raw("""
+                SELECT (SELECT MIN(scheduled_for) FROM messages WHERE status = 'scheduled' AND scheduled_for > \(bind: now)) AS due,
+                       (SELECT MIN(lease_until) + 1 FROM messages WHERE status = 'sending' AND lease_until >= \(bind: now)) AS lease,
+                       (SELECT MIN(check_after) FROM messages WHERE status = 'unknown' AND check_after > \(bind: now)) AS checks
+                """).first()
+            let moments = try ["due", "lease", "checks"].compactMap { try row?.decode(column: $0, as: Int64?.self) }
+            return moments.min().map { Date(millisecondsSince1970: $0) }
         }
     }
 

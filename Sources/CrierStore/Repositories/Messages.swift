@@ -59,7 +59,8 @@ public struct Messages: Sendable {
 
     static let columns = """
         id, venue_id, customer_id, booking_id, event_id, direction, kind, status, reason, to_number, from_number, body, segments,
-        encoding, idempotency_key, scheduled_for, deadline, attempts, sent_at, provider_message_id, error_code, created_at, updated_at
+        encoding, idempotency_key, scheduled_for, deadline, attempts, sent_at, handed_off_at, provider_message_id, error_code, created_at,
+        updated_at
         """
 
     /// Messages newest first.
@@ -155,6 +156,7 @@ public struct Messages: Sendable {
             idempotencyKey: try row.decode(column: "idempotency_key", as: String?.self),
             scheduledFor: try date("scheduled_for"), deadline: try date("deadline"),
             attempts: try row.decode(column: "attempts", as: Int.self), sentAt: try date("sent_at"),
+            handedOffAt: try date("handed_off_at"),
             providerMessageId: try row.decode(column: "provider_message_id", as: String?.self),
             errorCode: try row.decode(column: "error_code", as: String?.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),

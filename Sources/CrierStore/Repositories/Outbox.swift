@@ -61,9 +61,13 @@ struct Outbox {
     func withdrawPending(_ scope: Scope, as status: MessageStatus = .cancelled, reason: String, kinds: [MessageKind]? = nil)
         async throws -> Int
     {
+        // Claimed texts are still scheduled, so a withdrawal covers them too: the hand-off checks
+        // the status again and lets them go.
+        let from = MessageTransition.sources(of: .withdraw(status)).map(\.rawValue)
         var sql = SQLQueryString("""
-            UPDATE messages SET status = \(bind: status.rawValue), reason = \(bind: reason), updated_at = \(bind: now.millisecondsSince1970)
-            WHERE status = 'scheduled' AND direction = 'out' AND
+            UPDATE messages SET status = \(bind: status.rawValue), reason = \(bind: reason), updated_at = \(bind: now.millisecondsSince1970),
+                lease_until = NULL, claimed_by = NULL
+            WHERE status IN (\(binds: from)) AND direction = 'out' AND
             """)
         switch scope {
         case .booking(let id): sql += " booking_id = \(bind: id)"
