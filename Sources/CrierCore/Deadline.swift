@@ -44,9 +44,11 @@ public enum Deadline {
                 race.setWork(Task {
                     race.finish(await work(), cancelling: .timer)
                 })
+                if Task.isCancelled { race.finish(timedOut(), cancelling: .work) }
             }
         } onCancel: {
-            race.cancelWork()
+            // A cancelled caller (shutting down) doesn't wait for work that ignores cancellation.
+            race.finish(timedOut(), cancelling: .work)
         }
     }
 }
@@ -59,7 +61,6 @@ private final class Race<Value: Sendable>: Sendable {
     func waiting(_ c: CheckedContinuation<Value, Never>) { state.withLock { $0.waiter = c } }
     func setTimer(_ task: Task<Void, Never>) { state.withLock { $0.timer = task } }
     func setWork(_ task: Task<Void, Never>) { state.withLock { $0.work = task } }
-    func cancelWork() { state.withLock { $0.work }?.cancel() }
 
     /// The first to finish resumes the waiter and cancels the other; later finishes do nothing.
     func finish(_ value: Value, cancelling loser: Loser) {

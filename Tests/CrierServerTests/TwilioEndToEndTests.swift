@@ -135,4 +135,55 @@ struct TwilioEndToEndTests {
             }
         }
     }
+
+    /// Two texts whose send calls time out: Twilio's records show it took the first (settled
+    /// `sent`, never resent) and never got the second (sent again, once, after the safe delay).
+    /// The venue's own `public_url` is what the status callbacks go to.
+    @Test(arguments: TestEngines.all)
+    func lostOutcomesAreSettledFromTwiliosRecords(engine: EngineKind) async throws {
+        let fake = FakeTwilio()
+        let clock = ManualClock(testNow)
+        try await fake.run { base in
+            try await withTestStore(engine, clock: clock) { store in
+                let venue = try await store.makeVenue()
+                try await store.venues.setProvider(venueId: venue.id, id: "twilio", settings: [
+                    "account_sid": fake.accountSid, "auth_token": fake.authToken, "from": "+447700900001", "api_base_url": base,
+                    "public_url": "https://crown.example/",
+                ], actor: .system)
+                var logger = Logger(label: "t")
+                logger.logLevel = .critical
+                var settings = Dispatcher.Settings()
+                settings.sendTimeout = 0.5
+                let dispatcher = try Dispatcher(
+                    store: store, providers: [TwilioProvider(timeout: .seconds(20))], settings: settings, publicURL: "https://crier.example",
+                    logger: logger)
+                let event = try await store.makeEvent(venue, days: 10)
+                for n in 0..<2 {
+                    let c = try await store.makeCustomer(venue, n: n)
+                    _ = try await store.bookings.create(venue: venue, customerId: c.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
+                }
+                fake.script(.slow(.seconds(2)), .lost(.seconds(2)))
+                #expect(try await dispatcher.runUntilIdle().unknown == 2)
+                let confirmations = { try await store.messages.list(venueId: venue.id, filter: MessageFilter(kind: .confirmation), cursor: nil, limit: 10)
+                    .items.sorted { $0.id < $1.id } }
+                #expect(try await confirmations().map(\.status) == [.unknown, .unknown])
+                #expect(try await confirmations().allSatisfy { $0.handedOffAt != nil })
+                clock.advance(by: settings.firstCheck)
+                let first = try await dispatcher.runUntilIdle()
+                #expect(first.settled == 1 && first.sent == 0)  // the second: not yet the safe delay
+                #expect(try await confirmations().map(\.status) == [.sent, .unknown])
+                clock.advance(by: settings.settleAfter)
+                let second = try await dispatcher.runUntilIdle()
+                #expect(second.settled == 1 && second.sent == 1)
+                let settled = try await confirmations()
+                #expect(settled.map(\.status) == [.sent, .sent])
+                #expect(settled[0].providerMessageId == "SM00000000000000000000000000000001")
+                let log = try await store.messages.get(venueId: venue.id, id: settled[1].id).attempts.map(\.outcome)
+                #expect(log == ["unknown", "settled_not_sent", "accepted"])
+                // Three sends reached Twilio in all: the first once, the second twice (once lost).
+                #expect(fake.received.count == 3 && fake.created.count == 2)
+                #expect(fake.received.allSatisfy { $0.form["StatusCallback"]?.hasPrefix("https://crown.example/webhooks/twilio/status?message_id=") == true })
+            }
+        }
+    }
 }

@@ -44,13 +44,16 @@ def run(*args, cwd, env=None, check=True):
 
 class Server:
     """`crier serve` in a directory, on a free port; stopped with SIGTERM."""
+    started = 0  # each server's output goes to a file of its own
 
-    def __init__(self, cwd, args=(), env=None):
-        self.port = free_port()
+    def __init__(self, cwd, args=(), env=None, port=None):
+        self.port = port or free_port()
         self.cwd = cwd
         full_env = {**os.environ, **(env or {})}
-        self.out = open(Path(cwd) / "serve.out", "w+")
-        self.err = open(Path(cwd) / "serve.err", "w+")
+        Server.started += 1
+        name = "serve" if Server.started == 1 else f"serve-{Server.started}"
+        self.out = open(Path(cwd) / f"{name}.out", "w+")
+        self.err = open(Path(cwd) / f"{name}.err", "w+")
         self.proc = subprocess.Popen([crier_bin(), *args, "--port", str(self.port)], cwd=cwd, env=full_env,
                                      stdout=self.out, stderr=self.err, text=True)
         deadline = time.time() + 60
@@ -105,8 +108,8 @@ class Server:
 def server_factory(tmp_path):
     servers = []
 
-    def make(args=(), env=None, cwd=None):
-        s = Server(cwd or tmp_path, args, env)
+    def make(args=(), env=None, cwd=None, port=None):
+        s = Server(cwd or tmp_path, args, env, port)
         servers.append(s)
         return s
 

@@ -60,3 +60,25 @@ def test_reminders_preview_and_run_once(tmp_path, server_factory):
     assert run("reminders", "run", "--once", cwd=tmp_path).stdout.splitlines()[-1].startswith("claimed 0")
     bad = run("reminders", "preview", "--at", "tomorrow", cwd=tmp_path, check=False)
     assert bad.returncode != 0 and "RFC 3339" in bad.stderr
+
+
+def test_the_test_clock_does_what_would_have_happened_on_the_way(tmp_path, server_factory):
+    """A jump from Monday to after Friday's event sends the 24-hour reminder on Thursday, at its
+    own moment, as Stripe's test clocks do: the clock stops at every moment something is due."""
+    key = run("api-key", "create", "--venue", "default", "--name", "t", cwd=tmp_path).stdout.strip()
+    server = server_factory(args=("serve", "--test-clock", "--poll-interval", "3600"))
+    assert server.request("POST", "/api/v1/test-clock", {"now": "2030-01-07T12:00:00Z"}, key=key)[0] == 200  # a Monday
+    _, customer = server.request("POST", "/api/v1/customers",
+                                 {"first_name": "Ann", "last_name": "Lee", "mobile": "07700 900123"}, key=key)
+    _, event = server.request("POST", "/api/v1/events", {"name": "Quiz", "starts_at": "2030-01-11T19:30"}, key=key)
+    _, booking = server.request("POST", "/api/v1/bookings",
+                                {"customer_id": customer["id"], "event_id": event["id"], "seats": 2}, key=key)
+    status, moved = server.request("POST", "/api/v1/test-clock", {"now": "2030-01-12T12:00:00Z"}, key=key)  # Saturday
+    assert status == 200 and moved["dispatched"]["sent"] == 2
+    _, messages = server.get(f"/api/v1/messages?booking_id={booking['id']}", key=key)
+    got = {m["kind"]: (m["status"], m["reason"], m["sent_at"]) for m in messages["items"]}
+    assert got["confirmation"] == ("sent", None, "2030-01-07T12:00:00Z")
+    assert got["reminder_7d"][:2] == ("skipped", "booked_after_due")  # due the Friday before: already past
+    assert got["reminder_24h"] == ("sent", None, "2030-01-10T19:30:00Z")  # Thursday, 24 hours before
+    assert all(m["reached_provider"] == (m["status"] == "sent") for m in messages["items"])
+    assert server.stop() == 0

@@ -19,7 +19,6 @@ extension TwilioProvider: SMSLookup {
         var filter: [(String, String)] = [("To", query.to), ("PageSize", "50")]
         if config.messagingServiceSid == nil, let from = config.from { filter.append(("From", from)) }
         var next: String? = "/2010-04-01/Accounts/\(config.accountSid)/Messages.json?" + FormBody.encode(filter)
-        let since = query.handedOffAt.addingTimeInterval(-Self.skew)
         for _ in 0..<3 {
             guard let path = next else { break }
             var request = HTTPClientRequest(url: config.apiBaseURL + path)
@@ -33,18 +32,28 @@ extension TwilioProvider: SMSLookup {
             guard status == 200, let page = try? JSONDecoder().decode(TwilioMessagePage.self, from: body) else {
                 return .failed(detail: "Twilio answered \(status) to a message lookup")
             }
-            for m in page.messages {
-                guard let created = m.dateCreated.flatMap(TwilioMessagePage.date) else { continue }
-                // Newest first: past the hand-off, nothing older can be it.
-                if created < since { return .notFound }
-                let sameSender = config.messagingServiceSid.map { $0 == m.messagingServiceSid } ?? true
-                if m.to == query.to, m.body == query.body, sameSender, m.direction?.hasPrefix("outbound") ?? true {
-                    return .found(providerMessageId: m.sid, report: TwilioProvider.reports[m.status?.lowercased() ?? ""])
-                }
-            }
+            if let answer = Self.match(page, query, messagingServiceSid: config.messagingServiceSid) { return answer }
             next = page.nextPageUri
         }
         return .notFound
+    }
+}
+
+extension TwilioProvider {
+    /// What one page of the list says about the lost text: found, not there (the page reached
+    /// texts older than the hand-off), or nil to read the next page.
+    static func match(_ page: TwilioMessagePage, _ query: SentSMSQuery, messagingServiceSid: String?) -> SMSLookupAnswer? {
+        let since = query.handedOffAt.addingTimeInterval(-skew)
+        for m in page.messages {
+            guard let created = m.dateCreated.flatMap(TwilioMessagePage.date) else { continue }
+            // Newest first: past the hand-off, nothing older can be it.
+            if created < since { return .notFound }
+            let sameSender = messagingServiceSid.map { $0 == m.messagingServiceSid } ?? true
+            if m.to == query.to, m.body == query.body, sameSender, m.direction?.hasPrefix("outbound") ?? true {
+                return .found(providerMessageId: m.sid, report: reports[m.status?.lowercased() ?? ""])
+            }
+        }
+        return page.nextPageUri == nil ? .notFound : nil
     }
 }
 

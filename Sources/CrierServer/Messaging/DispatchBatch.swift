@@ -35,7 +35,13 @@ extension Dispatcher {
         var chains = order.map { byPerson[$0]!.sorted { $0.id < $1.id } }
         var records: [(MessageChange, Outcome)] = []
         var letGo: [Int64] = []
+        var leasedAt = ContinuousClock.now
         while !chains.isEmpty {
+            // Claims still waiting are renewed once half their lease has gone.
+            if ContinuousClock.now - leasedAt > .milliseconds(Int(settings.lease * 500)) {
+                try? await store.dispatch.renewClaims(chains.flatMap { $0.map(\.id) }, lease: settings.lease, worker: worker)
+                leasedAt = .now
+            }
             if isStopping {
                 letGo += chains.flatMap { $0.map(\.id) }
                 break
@@ -61,7 +67,7 @@ extension Dispatcher {
             // never kept waiting. One that can't get one within its claim goes at a later pass.
             var paced: [(text: ReadyText, rest: [Message])] = []
             for item in wave {
-                if await rateLimit.wait(for: item.text.sender, deadline: settings.lease / 2) { paced.append(item) } else {
+                if await rateLimit.wait(for: item.text.sender, deadline: settings.lease / 3) { paced.append(item) } else {
                     letGo += [item.text.message.id] + item.rest.map(\.id)
                 }
             }
@@ -75,7 +81,7 @@ extension Dispatcher {
                 // Neither the outcomes nor the hand-offs were written: nothing of this wave was
                 // sent. The claims lapse; outcomes not written leave their texts `sending` until
                 // their lease runs out (`unknown`, then settled), never resent blindly.
-                logger.error("could not record hand-offs; the rest of the batch waits", metadata: ["count": "\(paced.count)", "error": "\(error)"])
+                trouble.report("could not record hand-offs; the rest of the batch waits", error: error)
                 letGo += paced.flatMap { [$0.text.message.id] + $0.rest.map(\.id) } + chains.flatMap { $0.map(\.id) }
                 records = []
                 chains = []
@@ -118,8 +124,11 @@ extension Dispatcher {
                 count(records, into: &report)
             } catch {
                 // Handed-off texts stay `sending` until their lease runs out: `unknown`, then settled.
-                logger.error("could not record outcomes", metadata: ["count": "\(records.count)", "error": "\(error)"])
+                trouble.report("could not record outcomes; their texts settle as unknown", error: error)
                 report.unknown += records.count
+                // The database is away: letting go of the claims would only wait as long again;
+                // they lapse by themselves.
+                if StoreUnavailable.classify(error) != nil { return }
             }
         }
         if !letGo.isEmpty { try? await store.dispatch.release(letGo, worker: worker) }

@@ -13,8 +13,10 @@ public struct Dispatcher: Sendable {
     /// Limits and timings of sending.
     public struct Settings: Sendable {
         public var batchSize = 100
-        /// How long a claim holds before another pass (or instance) may take the text.
-        public var lease: TimeInterval = 120
+        /// How long a claim holds before another pass (or instance) may take the text; renewed
+        /// as the batch's waves go, so it only needs to outlast one wave. After a crash, the texts
+        /// claimed but never handed off go again this soon.
+        public var lease: TimeInterval = 15
         /// Longest a provider call may take; past it the outcome is unknown.
         public var sendTimeout: TimeInterval = 15
         public var maxAttempts = 5

@@ -32,7 +32,7 @@ public struct PluginJobs: Service {
                             do {
                                 try await job.run(services)
                             } catch {
-                                services.logger.error("job failed; it runs again next time", metadata: ["job": "\(job.name)", "error": "\(error)"])
+                                store.trouble.report("job \(job.name) failed; it runs again next time", error: error)
                             }
                         }
                     }

@@ -122,8 +122,7 @@ public struct ProjectionRunner: Service {
                         do {
                             _ = try await catchUp(plugin: plugin.id, projection)
                         } catch {
-                            host.logger.error("projection batch failed; will retry", metadata: [
-                                "plugin": "\(plugin.id)", "projection": "\(projection.name)", "error": "\(error)"])
+                            store.trouble.report("projection \(plugin.id)/\(projection.name) batch failed; will retry", error: error)
                         }
                     }
                 }

@@ -32,10 +32,10 @@ public final class PostgresEngine: DatabaseEngine {
         self.logger = logger
     }
 
-    /// Every call, waiting for a connection included, ends within `StoreDeadlines.call`: a server
+    /// Every call, waiting for a connection included, ends within its deadline: a server
     /// that went away mid-query must not hold its caller, or every caller queued behind it.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await bounded(StoreDeadlines.call) { [client, logger] in
+        try await bounded(StoreDeadlines.read) { [client, logger] in
             try await client.withConnection { connection in
                 try await body(connection.sql(queryLogLevel: nil, logger: logger))
             }

@@ -42,6 +42,15 @@ public struct StoreUnavailable: Error, Sendable, CustomStringConvertible {
             default: return nil
             }
         }
+        if let transaction = error as? PostgresTransactionError {
+            // BEGIN or COMMIT failed: the connection went (a commit that never answered is
+            // retried by the caller's client; every write Crier makes is idempotent on retry).
+            for inner in [transaction.beginError, transaction.commitError, transaction.closureError].compactMap({ $0 }) {
+                if let found = classify(inner) { return found }
+            }
+            return transaction.commitError != nil || transaction.beginError != nil
+                ? StoreUnavailable(.unreachable, detail: "\(transaction.commitError ?? transaction.beginError!)") : nil
+        }
         if let psql = error as? PSQLError {
             guard let state = psql.serverInfo?[.sqlState] else {
                 // No server answer at all: the connection failed or was closed under us.
@@ -74,6 +83,10 @@ public struct StoreUnavailable: Error, Sendable, CustomStringConvertible {
 public enum StoreDeadlines {
     /// A transaction or a read, start to finish.
     public static let call: Double = 5
+    /// A batch of inbound webhook texts: providers give up after 10-15 s.
+    public static let webhook: Double = 3
+    /// A read (the webhooks look up their venue before they write).
+    public static let read: Double = 3
     /// The readiness probe: /ready must answer fast, even while the database hangs.
     public static let probe: Double = 2
     /// Migrations and bulk imports: long, and run by an operator who is watching.

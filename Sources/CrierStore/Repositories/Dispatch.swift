@@ -51,6 +51,18 @@ public struct Dispatch: Sendable {
         }
     }
 
+    /// Extends `worker`'s claims on those of `ids` not yet handed off.
+    public func renewClaims(_ ids: [Int64], lease: TimeInterval, worker: String) async throws {
+        guard !ids.isEmpty else { return }
+        let now = store.clock.now().millisecondsSince1970
+        try await store.engine.transaction { db in
+            try await db.raw("""
+                UPDATE messages SET lease_until = \(bind: now + Int64(lease * 1000))
+                WHERE id IN (\(binds: ids)) AND status = 'scheduled' AND claimed_by = \(bind: worker)
+                """).run()
+        }
+    }
+
     /// Lets go of `worker`'s claims on `ids` that were not handed off, so they go at the next pass
     /// (or the next instance's) instead of when the lease lapses.
     public func release(_ ids: [Int64], worker: String) async throws {

@@ -79,10 +79,12 @@ public struct Inbound: Sendable {
     /// Receives many texts in one transaction and a handful of statements (one customer lookup, one
     /// insert of the texts, one of their journal entries; keywords, about one text in a hundred, are
     /// acted on one by one), returning a receipt for each, in order. All or nothing.
-    public func receiveAll(_ items: [InboundItem]) async throws -> [InboundReceipt] {
+    /// `deadline`: webhooks must hear back well inside the provider's own timeout, so a database
+    /// that is away fails the batch (503, the provider retries) rather than hold everyone behind it.
+    public func receiveAll(_ items: [InboundItem], deadline: Double = StoreDeadlines.webhook) async throws -> [InboundReceipt] {
         guard !items.isEmpty else { return [] }
         let now = store.clock.now()
-        return try await store.engine.transaction { db in
+        return try await store.engine.transaction(deadline: deadline) { db in
             var work: [(index: Int, item: InboundItem, text: InboundText, sender: String, keyword: Keyword?)] = []
             var receipts = [InboundReceipt?](repeating: nil, count: items.count)
             var seen = Set<String>()
