@@ -311,6 +311,44 @@ struct DispatcherTests {
         }
     }
 
+    /// A backlog of 100 people, each with a confirmation and then a "booking changed", through a
+    /// tight rate limit and retries on the way: everyone gets the confirmation first.
+    @Test(arguments: TestEngines.all)
+    func onePersonsTextsArriveInTheOrderTheyWereCreated(engine: EngineKind) async throws {
+        var settings = Dispatcher.Settings()
+        settings.sendsPerSecond = 5
+        settings.burst = 5
+        settings.batchSize = 30
+        let waits = PacingClock()
+        // Every seventh call is busy at first: those texts go again after a backoff.
+        let script = (0..<60).map { i -> SendOutcome in i % 7 == 3 ? .retryable(code: "20429", detail: "busy") : .accepted(providerMessageId: "SMx\(i)", segments: 1) }
+        try await Self.run(engine, script: script, settings: settings, timing: waits.timing) { s in
+            for i in 0..<100 {
+                let (_, _, booking) = try await s.book(n: i, name: "E\(i)")
+                _ = try await s.store.bookings.update(venueId: s.venue.id, id: booking.id, seats: 3, notes: nil, actor: .system)
+            }
+            for _ in 0..<20 {
+                try await s.run()
+                s.clock.advance(by: 3600)
+            }
+            // When each text went for good: its last call (the accepted one, after any busy ones).
+            var last: [Int64: Int] = [:]
+            for (index, sms) in s.provider.sent.enumerated() { last[sms.messageId] = index }
+            var kinds: [String: [MessageKind]] = [:]
+            for m in try await s.messages() where m.status == .sent && (m.kind == .confirmation || m.kind == .bookingChanged) {
+                kinds[m.to, default: []].append(m.kind)
+            }
+            let byId = Dictionary(try await s.messages().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for (to, _) in kinds {
+                let mine = byId.values.filter { $0.to == to && ($0.kind == .confirmation || $0.kind == .bookingChanged) }
+                kinds[to] = mine.sorted { (last[$0.id] ?? -1) < (last[$1.id] ?? -1) }.map(\.kind)
+            }
+            #expect(s.provider.sent.count == 200 + script.filter { if case .retryable = $0 { true } else { false } }.count)
+            #expect(kinds.count == 100)
+            #expect(kinds.values.allSatisfy { $0 == [.confirmation, .bookingChanged] })
+        }
+    }
+
     /// Three server instances (each its own store, connections and dispatcher) on one PostgreSQL,
     /// with 1,000 due reminders: every message goes exactly once. SQLite is the one-process engine
     /// (DESIGN.md section 9): there the three dispatchers share the process's store.

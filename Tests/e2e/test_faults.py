@@ -380,6 +380,7 @@ def test_sigterm_during_a_backfill_stops_between_batches_and_resumes(tmp_path, s
     n = int(os.environ.get("CRIER_FAULT_BACKFILL", "30000"))
     rows = "first_name,last_name,mobile\n" + "".join(f"B,{i},{mobile(200000 + i)}\n" for i in range(n))
     (tmp_path / "many.csv").write_text(rows)
+    run("venue", "create", "--slug", "default", "--name", "Default", "--timezone", "Europe/London", cwd=tmp_path)
     run("import", str(tmp_path / "many.csv"), cwd=tmp_path, env={"CRIER_PLUGINS": "twilio,exports"})
     server = server_factory(args=("serve", "--poll-interval", "3600"), env={"CRIER_LOG_LEVEL": "info"})
 

@@ -120,7 +120,10 @@ extension Dispatcher {
         }
         if !records.isEmpty {
             do {
-                _ = try await store.dispatch.handOff([], recording: records.map(\.0), lease: settings.inFlightLease, worker: worker)
+                // Shutting down, the last outcomes get a short deadline: shutdown is bounded.
+                _ = try await store.dispatch.handOff(
+                    [], recording: records.map(\.0), lease: settings.inFlightLease, worker: worker,
+                    deadline: isStopping ? 2 : StoreDeadlines.call)
                 count(records, into: &report)
             } catch {
                 // Handed-off texts stay `sending` until their lease runs out: `unknown`, then settled.

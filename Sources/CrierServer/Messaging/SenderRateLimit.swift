@@ -36,11 +36,13 @@ final class SenderRateLimit: Sendable {
             bucket.tokens = min(burst, bucket.tokens + (now - bucket.at) * rate)
             bucket.at = now
             defer { buckets[sender] = bucket }
-            if bucket.tokens >= 1 {
-                bucket.tokens -= 1
+            // A hair short of a whole token counts as one: rounding must not leave a waiter
+            // asking for ever-smaller waits that never move the clock.
+            if bucket.tokens >= 1 - 1e-9 {
+                bucket.tokens = max(0, bucket.tokens - 1)
                 return nil
             }
-            return (1 - bucket.tokens) / rate
+            return max(0.001, (1 - bucket.tokens) / rate)
         }
     }
 

@@ -37,14 +37,15 @@ extension Dispatch {
     /// `recording` are earlier outcomes (the previous wave's, and decisions made without sending),
     /// written first in the same transaction. Returns each handed-off text's attempt number.
     @discardableResult
-    public func handOff(_ items: [HandOff], recording: [MessageChange] = [], lease: TimeInterval, worker: String) async throws -> [Int64: Int] {
+    public func handOff(_ items: [HandOff], recording: [MessageChange] = [], lease: TimeInterval, worker: String,
+                        deadline: Double = StoreDeadlines.call) async throws -> [Int64: Int] {
         guard !items.isEmpty || !recording.isEmpty else { return [:] }
         let clock = store.clock.now()
         let now = clock.millisecondsSince1970
         let from = MessageTransition.sources(of: .handOff).map(\.rawValue)
         guard case .to(let target) = MessageTransition.apply(.handOff, to: .scheduled) else { return [:] }
         let postgres = store.engine.kind == .postgres
-        return try await store.engine.transaction { db in
+        return try await store.engine.transaction(deadline: deadline) { db in
             _ = try await Self.apply(recording, db: db, now: clock, postgres: postgres)
             guard !items.isEmpty else { return [:] }
             let ids = items.map(\.id)
