@@ -49,12 +49,14 @@ struct RemindersCommand: AsyncParsableCommand {
             let report = try await withPlugins { host in
                 try await db.withStore { store in
                     try await store.migrate()
-                    let dispatcher = try Dispatcher(store: store, providers: providers(host), publicURL: url, logger: Logging.make())
+                    let dispatcher = try Dispatcher(
+                        store: store, providers: providers(host), settings: try DispatchOptions.settings(ProcessInfo.processInfo.environment),
+                        publicURL: url, logger: Logging.make())
                     return try await dispatcher.runUntilIdle()
                 }
             }
             print("claimed \(report.claimed): sent \(report.sent), withdrawn \(report.withdrawn), failed \(report.failed), "
-                + "retried \(report.retried), postponed \(report.postponed), unknown \(report.unknown)")
+                + "retried \(report.retried), postponed \(report.postponed), unknown \(report.unknown), settled \(report.settled)")
         }
     }
 }

@@ -13,8 +13,11 @@ import Twilio
 
 /// Bookings to texts through the real Twilio plugin over HTTP to the fake Twilio server.
 struct TwilioEndToEndTests {
-    @Test(arguments: TestEngines.all)
-    func remindersGoThroughTwilioAndAnOptOutStopsTheRest(engine: EngineKind) async throws {
+    /// A venue sending through the Twilio plugin to the fake Twilio, and its dispatcher.
+    static func withTwilioVenue(
+        _ engine: EngineKind, extra: [String: String] = [:], settings: Dispatcher.Settings = Dispatcher.Settings(),
+        _ body: @escaping @Sendable (Store, Venue, FakeTwilio, ManualClock, Dispatcher) async throws -> Void
+    ) async throws {
         let fake = FakeTwilio()
         let clock = ManualClock(testNow)
         try await fake.run { base in
@@ -22,36 +25,44 @@ struct TwilioEndToEndTests {
                 let venue = try await store.makeVenue()
                 try await store.venues.setProvider(venueId: venue.id, id: "twilio", settings: [
                     "account_sid": fake.accountSid, "auth_token": fake.authToken, "from": "+447700900001", "api_base_url": base,
-                ], actor: .system)
+                ].merging(extra) { $1 }, actor: .system)
                 var logger = Logger(label: "t")
                 logger.logLevel = .critical
                 let dispatcher = try Dispatcher(
-                    store: store, providers: [TwilioProvider(timeout: .seconds(20))], publicURL: "https://crier.example", logger: logger)
-                let ann = try await store.makeCustomer(venue)
-                let event = try await store.makeEvent(venue, days: 10)
-                let booking = try await store.bookings.create(
-                    venue: venue, customerId: ann.id, eventId: event.id, seats: 2, notes: nil, source: .api, actor: .system)
-                #expect(try await dispatcher.runUntilIdle().sent == 1)
-
-                fake.script(.error(status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient"))
-                clock.advance(to: event.startsAt.addingTimeInterval(-7 * 86_400))
-                #expect(try await dispatcher.runUntilIdle().failed == 1)
-                clock.advance(to: event.startsAt.addingTimeInterval(-86_400))
-                try await dispatcher.runUntilIdle()
-
-                #expect(fake.received.count == 2)
-                let first = try #require(fake.received.first)
-                #expect(first.form["To"] == "+447700900000")
-                #expect(first.form["From"] == "+447700900001")
-                #expect(first.form["StatusCallback"]?.hasPrefix("https://crier.example/webhooks/twilio/status?message_id=") == true)
-                let messages = try await store.messages.list(
-                    venueId: venue.id, filter: MessageFilter(bookingId: booking.id), cursor: nil, limit: 10).items.reversed()
-                #expect(messages.map { "\($0.kind.rawValue) \($0.status.rawValue) \($0.reason ?? "") \($0.errorCode ?? "")" } == [
-                    "confirmation sent  ", "reminder_7d failed opted_out 21610", "reminder_24h cancelled opted_out ",
-                ])
-                #expect(messages.first?.providerMessageId == "SM00000000000000000000000000000001")
-                #expect(try await store.consents.get(venueId: venue.id, customerId: ann.id).state.transactional == false)
+                    store: store, providers: [TwilioProvider(timeout: .seconds(20))], settings: settings, publicURL: "https://crier.example",
+                    logger: logger)
+                try await body(store, venue, fake, clock, dispatcher)
             }
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func remindersGoThroughTwilioAndAnOptOutStopsTheRest(engine: EngineKind) async throws {
+        try await Self.withTwilioVenue(engine) { store, venue, fake, clock, dispatcher in
+            let ann = try await store.makeCustomer(venue)
+            let event = try await store.makeEvent(venue, days: 10)
+            let booking = try await store.bookings.create(
+                venue: venue, customerId: ann.id, eventId: event.id, seats: 2, notes: nil, source: .api, actor: .system)
+            #expect(try await dispatcher.runUntilIdle().sent == 1)
+
+            fake.script(.error(status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient"))
+            clock.advance(to: event.startsAt.addingTimeInterval(-7 * 86_400))
+            #expect(try await dispatcher.runUntilIdle().failed == 1)
+            clock.advance(to: event.startsAt.addingTimeInterval(-86_400))
+            try await dispatcher.runUntilIdle()
+
+            #expect(fake.received.count == 2)
+            let first = try #require(fake.received.first)
+            #expect(first.form["To"] == "+447700900000")
+            #expect(first.form["From"] == "+447700900001")
+            #expect(first.form["StatusCallback"]?.hasPrefix("https://crier.example/webhooks/twilio/status?message_id=") == true)
+            let messages = try await store.messages.list(
+                venueId: venue.id, filter: MessageFilter(bookingId: booking.id), cursor: nil, limit: 10).items.reversed()
+            #expect(messages.map { "\($0.kind.rawValue) \($0.status.rawValue) \($0.reason ?? "") \($0.errorCode ?? "")" } == [
+                "confirmation sent  ", "reminder_7d failed opted_out 21610", "reminder_24h cancelled opted_out ",
+            ])
+            #expect(messages.first?.providerMessageId == "SM00000000000000000000000000000001")
+            #expect(try await store.consents.get(venueId: venue.id, customerId: ann.id).state.transactional == false)
         }
     }
 
@@ -141,49 +152,43 @@ struct TwilioEndToEndTests {
     /// The venue's own `public_url` is what the status callbacks go to.
     @Test(arguments: TestEngines.all)
     func lostOutcomesAreSettledFromTwiliosRecords(engine: EngineKind) async throws {
-        let fake = FakeTwilio()
-        let clock = ManualClock(testNow)
-        try await fake.run { base in
-            try await withTestStore(engine, clock: clock) { store in
-                let venue = try await store.makeVenue()
-                try await store.venues.setProvider(venueId: venue.id, id: "twilio", settings: [
-                    "account_sid": fake.accountSid, "auth_token": fake.authToken, "from": "+447700900001", "api_base_url": base,
-                    "public_url": "https://crown.example/",
-                ], actor: .system)
-                var logger = Logger(label: "t")
-                logger.logLevel = .critical
-                var settings = Dispatcher.Settings()
-                settings.sendTimeout = 0.5
-                let dispatcher = try Dispatcher(
-                    store: store, providers: [TwilioProvider(timeout: .seconds(20))], settings: settings, publicURL: "https://crier.example",
-                    logger: logger)
-                let event = try await store.makeEvent(venue, days: 10)
-                for n in 0..<2 {
-                    let c = try await store.makeCustomer(venue, n: n)
-                    _ = try await store.bookings.create(venue: venue, customerId: c.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
-                }
-                fake.script(.slow(.seconds(2)), .lost(.seconds(2)))
-                #expect(try await dispatcher.runUntilIdle().unknown == 2)
-                let confirmations = { try await store.messages.list(venueId: venue.id, filter: MessageFilter(kind: .confirmation), cursor: nil, limit: 10)
-                    .items.sorted { $0.id < $1.id } }
-                #expect(try await confirmations().map(\.status) == [.unknown, .unknown])
-                #expect(try await confirmations().allSatisfy { $0.handedOffAt != nil })
-                clock.advance(by: settings.firstCheck)
-                let first = try await dispatcher.runUntilIdle()
-                #expect(first.settled == 1 && first.sent == 0)  // the second: not yet the safe delay
-                #expect(try await confirmations().map(\.status) == [.sent, .unknown])
-                clock.advance(by: settings.settleAfter)
-                let second = try await dispatcher.runUntilIdle()
-                #expect(second.settled == 1 && second.sent == 1)
-                let settled = try await confirmations()
-                #expect(settled.map(\.status) == [.sent, .sent])
-                #expect(settled[0].providerMessageId == "SM00000000000000000000000000000001")
-                let log = try await store.messages.get(venueId: venue.id, id: settled[1].id).attempts.map(\.outcome)
-                #expect(log == ["unknown", "settled_not_sent", "accepted"])
-                // Three sends reached Twilio in all: the first once, the second twice (once lost).
-                #expect(fake.received.count == 3 && fake.created.count == 2)
-                #expect(fake.received.allSatisfy { $0.form["StatusCallback"]?.hasPrefix("https://crown.example/webhooks/twilio/status?message_id=") == true })
+        let settings = {
+            var settings = Dispatcher.Settings()
+            settings.sendTimeout = 0.5
+            return settings
+        }()
+        try await Self.withTwilioVenue(engine, extra: ["public_url": "https://crown.example/"], settings: settings) {
+            store, venue, fake, clock, dispatcher in
+            let event = try await store.makeEvent(venue, days: 10)
+            for n in 0..<2 {
+                let c = try await store.makeCustomer(venue, n: n)
+                _ = try await store.bookings.create(venue: venue, customerId: c.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
             }
+            fake.script(.slow(.seconds(2)), .lost(.seconds(2)))
+            #expect(try await dispatcher.runUntilIdle().unknown == 2)
+            let confirmations = { try await store.messages.list(venueId: venue.id, filter: MessageFilter(kind: .confirmation), cursor: nil, limit: 10)
+                .items.sorted { $0.id < $1.id } }
+            #expect(try await confirmations().map(\.status) == [.unknown, .unknown])
+            #expect(try await confirmations().allSatisfy { $0.handedOffAt != nil })
+            // Which of the two Twilio took depends on which call got there first.
+            let taken = try #require(fake.created.first?.to)
+            clock.advance(by: settings.firstCheck)
+            let first = try await dispatcher.runUntilIdle()
+            #expect(first.settled == 1 && first.sent == 0)  // the other: not yet the safe delay
+            #expect(try await confirmations().map { "\($0.to == taken) \($0.status)" }.sorted() == ["false unknown", "true sent"])
+            clock.advance(by: settings.settleAfter)
+            let second = try await dispatcher.runUntilIdle()
+            #expect(second.settled == 1 && second.sent == 1)
+            let settled = try await confirmations()
+            #expect(settled.map(\.status) == [.sent, .sent])
+            let found = try #require(settled.first { $0.to == taken })
+            let resent = try #require(settled.first { $0.to != taken })
+            #expect(found.providerMessageId == fake.created.first?.sid)
+            #expect(try await store.messages.get(venueId: venue.id, id: found.id).attempts.map(\.outcome) == ["unknown", "settled_sent"])
+            #expect(try await store.messages.get(venueId: venue.id, id: resent.id).attempts.map(\.outcome) == ["unknown", "settled_not_sent", "accepted"])
+            // Three sends reached Twilio in all: the first once, the second twice (once lost).
+            #expect(fake.received.count == 3 && fake.created.count == 2)
+            #expect(fake.received.allSatisfy { $0.form["StatusCallback"]?.hasPrefix("https://crown.example/webhooks/twilio/status?message_id=") == true })
         }
     }
 }
