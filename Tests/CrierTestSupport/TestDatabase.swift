@@ -55,13 +55,16 @@ public func withTestDatabase<T: Sendable>(
         let name = "crier_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let adminStore = try await Store.open(try DatabaseURL(admin), clock: clock, logger: logger, maxConnections: 1)
         try await adminStore.withRunning { s in
-            try await s.engine.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            // Tests start side by side and CREATE DATABASE takes turns: allow for the queue.
+            try await s.engine.read(deadline: StoreDeadlines.bulk) { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
         }
         @Sendable func drop() async {
             // A PostgresClient runs once, so cleanup gets a client of its own.
             guard let cleanup = try? await Store.open(try DatabaseURL(admin), clock: clock, logger: logger, maxConnections: 1) else { return }
             try? await cleanup.withRunning { s in
-                try await s.engine.read { db in try await db.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+                try await s.engine.read(deadline: StoreDeadlines.bulk) { db in
+                    try await db.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
+                }
             }
         }
         do {

@@ -7,8 +7,8 @@ import SQLKit
 public protocol DatabaseEngine: Sendable {
     /// Which engine this is, for the few statements whose SQL differs.
     var kind: EngineKind { get }
-    /// Runs `body` outside a transaction (single statements, reads), within `StoreDeadlines.call`.
-    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` outside a transaction (single statements, reads), within `deadline` seconds.
+    func read<T: Sendable>(deadline: Double, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` inside one transaction: all of it commits or none of it does. Past `deadline`
     /// seconds (connection or writer wait included) it fails with `StoreUnavailable` and is not
     /// carried out.
@@ -28,6 +28,11 @@ public protocol DatabaseEngine: Sendable {
 
 extension DatabaseEngine {
     public var writeExecutor: (any TaskExecutor)? { nil }
+
+    /// A read with the usual deadline (`StoreDeadlines.read`).
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await read(deadline: StoreDeadlines.read, body)
+    }
 
     /// A transaction with the usual deadline (`StoreDeadlines.call`).
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

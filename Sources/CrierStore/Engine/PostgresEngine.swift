@@ -34,8 +34,8 @@ public final class PostgresEngine: DatabaseEngine {
 
     /// Every call, waiting for a connection included, ends within its deadline: a server
     /// that went away mid-query must not hold its caller, or every caller queued behind it.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await bounded(StoreDeadlines.read) { [client, logger] in
+    public func read<T: Sendable>(deadline: Double, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await bounded(deadline) { [client, logger] in
             try await client.withConnection { connection in
                 try await body(connection.sql(queryLogLevel: nil, logger: logger))
             }

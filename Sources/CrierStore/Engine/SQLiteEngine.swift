@@ -57,7 +57,8 @@ public final class SQLiteEngine: DatabaseEngine {
         }
     }
 
-    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Readers don't queue behind the writer in WAL mode; only the busy timeout bounds them.
+    public func read<T: Sendable>(deadline: Double, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.add(1, ordering: .relaxed).newValue
         do {
             return try await body(readers[abs(index) % readers.count].sql())
