@@ -87,9 +87,9 @@ public enum StoreDeadlines {
     public static let call: Double = 8
     /// A batch of inbound webhook texts: with the venue lookup before it, well inside the 15 s
     /// providers wait (Twilio's is 15 s).
-    public static let webhook: Double = 5
+    public static let webhook: Double = 3
     /// A read (the webhooks look up their venue before they write).
-    public static let read: Double = 5
+    public static let read: Double = 3
     /// The readiness probe: /ready must answer fast, even while the database hangs.
     public static let probe: Double = 2
     /// Migrations and bulk imports: long, and run by an operator who is watching.
