@@ -62,15 +62,6 @@ public struct Store: Sendable {
             .migrate(track: CoreMigrations.track, CoreMigrations.all, now: clock.now().millisecondsSince1970)
     }
 
-    /// True when the database answers a trivial query (for `/ready`).
-    public func isReachable() async -> Bool {
-        do {
-            return try await engine.read { db in try await db.raw("SELECT 1 AS ok").first() != nil }
-        } catch {
-            return false
-        }
-    }
-
     /// Runs `operation` again once if it lost a race on a unique index (two PostgreSQL transactions
     /// inserting the same mobile): the second run sees the winner and refuses with a precise 409.
     func retryingAfterRace<T: Sendable>(_ operation: () async throws -> T) async throws -> T {

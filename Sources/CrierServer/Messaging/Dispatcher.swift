@@ -111,11 +111,6 @@ public struct Dispatcher: Sendable {
         try await gate.serialized { try await pass() }
     }
 
-    /// Runs `body` between passes, with none running (the test clock moves time in there).
-    func betweenPasses<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        try await gate.serialized(body)
-    }
-
     func pass() async throws -> Report {
         var report = Report()
         report.unknown += try await store.dispatch.expireLeases(checkAfter: settings.firstCheck)
