@@ -154,6 +154,7 @@ let package = Package(
                 "Contacts",
                 "Exports",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "FakeTwilio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

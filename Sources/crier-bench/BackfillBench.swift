@@ -94,19 +94,23 @@ struct BackfillBench: AsyncParsableCommand {
     }
 }
 
-/// The process's peak resident memory (VmHWM on Linux).
+/// A process's resident memory (VmRSS) and peak (VmHWM) on Linux: this one's or a child's.
 enum PeakMemory {
     /// Starts the peak again from the present size (Linux: writing 5 to clear_refs), so a figure
     /// covers one step, not the seeding before it.
-    static func reset() {
-        guard let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
+    static func reset(pid: Int32? = nil) {
+        guard let file = FileHandle(forWritingAtPath: "/proc/\(pid.map(String.init) ?? "self")/clear_refs") else { return }
         file.write(Data("5".utf8))
         try? file.close()
     }
 
-    static func megabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    static func megabytes(pid: Int32? = nil) -> Double { field("VmHWM:", pid: pid) }
+
+    static func current(pid: Int32? = nil) -> Double { field("VmRSS:", pid: pid) }
+
+    static func field(_ name: String, pid: Int32?) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) })
         else { return 0 }
         return Double(line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0) / 1024
     }

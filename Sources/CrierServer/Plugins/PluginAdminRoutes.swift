@@ -21,7 +21,8 @@ struct PluginAdminRoutes: Sendable {
                 let rows: [[String: Any]] = report.map { plugin in
                     ["id": plugin.id, "version": plugin.version, "enabled": plugin.enabled, "contributes": plugin.contributes.joined(separator: "; "),
                      "projections": plugin.projections.map {
-                         ["name": $0.name, "position": $0.position, "lag": $0.lag, "state": $0.state] as [String: Any]
+                         ["name": $0.name, "position": $0.position, "lag": $0.lag, "lag_seconds": String(format: "%.1f", $0.lagSeconds),
+                          "state": $0.state] as [String: Any]
                      }]
                 }
                 let providerRows: [[String: Any]] = providers.map { provider in
@@ -39,7 +40,7 @@ struct PluginAdminRoutes: Sendable {
                     "contributes": .array(plugin.contributes.map(JSONValue.string)),
                     "projections": .array(plugin.projections.map {
                         .object(["name": .string($0.name), "position": .number(Double($0.position)), "lag": .number(Double($0.lag)),
-                                 "state": .string($0.state)])
+                                 "lag_seconds": .number(($0.lagSeconds * 1000).rounded() / 1000), "state": .string($0.state)])
                     }),
                 ])
             }
@@ -55,7 +56,17 @@ struct PluginAdminRoutes: Sendable {
         var version: String
         var enabled: Bool
         var contributes: [String]
-        var projections: [(name: String, position: Int64, lag: Int, state: String)]
+        var projections: [ProjectionLine]
+    }
+
+    /// One projection's line: where it has read to and how far behind the journal it is, in
+    /// entries and in seconds (how long the oldest entry it has not applied has waited).
+    struct ProjectionLine {
+        var name: String
+        var position: Int64
+        var lag: Int
+        var lagSeconds: Double
+        var state: String
     }
 
     func report() async throws -> [Line] {
@@ -66,14 +77,18 @@ struct PluginAdminRoutes: Sendable {
         for (id, version) in builtIn {
             guard let plugin = host.plugin(id) else {
                 // Disabled: its tables and checkpoint stay, and it resumes from there when enabled again.
-                let kept = checkpoints.filter { $0.plugin == id }.map { ($0.projection, $0.position, 0, "stopped") }
+                let kept = checkpoints.filter { $0.plugin == id }.map {
+                    ProjectionLine(name: $0.projection, position: $0.position, lag: 0, lagSeconds: 0, state: "stopped")
+                }
                 lines.append(Line(id: id, version: version, enabled: false, contributes: [], projections: kept))
                 continue
             }
-            var projections: [(name: String, position: Int64, lag: Int, state: String)] = []
+            var projections: [ProjectionLine] = []
             for projection in plugin.projections {
                 let position = checkpoints.first { $0.plugin == id && $0.projection == projection.name }?.position ?? 0
                 let lag = try await staff.store.checkpoints.entries(after: position, upTo: head)
+                let waiting = lag == 0 ? nil : try await staff.store.checkpoints.oldestEntry(after: position)
+                let lagSeconds = waiting.map { max(0, staff.store.clock.now().timeIntervalSince($0)) } ?? 0
                 let state: String
                 switch await host.status.state(id, projection.name) {
                 case .starting: state = "starting"
@@ -81,7 +96,7 @@ struct PluginAdminRoutes: Sendable {
                 case .backfilling(let done, let total): state = "backfilling \(done)/\(total)"
                 case .failing(let error): state = "failing: \(error)"
                 }
-                projections.append((projection.name, position, lag, state))
+                projections.append(ProjectionLine(name: projection.name, position: position, lag: lag, lagSeconds: lagSeconds, state: state))
             }
             lines.append(Line(id: id, version: version, enabled: true, contributes: Self.contributions(plugin), projections: projections))
         }

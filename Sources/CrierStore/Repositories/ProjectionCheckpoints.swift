@@ -74,6 +74,14 @@ public struct ProjectionCheckpoints: Sendable {
         }
     }
 
+    /// When the oldest entry after `position` was written: how long a projection has kept it waiting.
+    public func oldestEntry(after position: Int64) async throws -> Date? {
+        try await store.engine.read { db in
+            try await db.raw("SELECT created_at FROM journal WHERE id > \(bind: position) ORDER BY id LIMIT 1").first()
+                .map { Date(millisecondsSince1970: try $0.decode(column: "created_at", as: Int64.self)) }
+        }
+    }
+
     /// Applies the next batch of at most `limit` entries up to `head`, moving the checkpoint with it.
     public func consume(
         plugin: String, projection: String, upTo head: Int64, limit: Int,
