@@ -7,17 +7,17 @@ struct JournalWriter {
     let db: any SQLDatabase
     let actor: Actor
     let at: Date
+    let codec = JournalCodec()
 
     /// Appends one entry and returns its id.
     @discardableResult
-    func append(
-        venueId: Int64, customerId: Int64?, kind: String, subjectType: String, subjectId: Int64, data: JSONValue
-    ) async throws -> Int64 {
-        let text = data.jsonText
+    func append(venueId: Int64, customerId: Int64?, subjectId: Int64, _ event: JournalEvent) async throws -> Int64 {
+        guard let kind = event.journalKind else { throw StoreFailure("cannot write an unrecognized journal entry") }
+        let text = try codec.encode(event)
         try await JournalHighWater.holdWhileWriting(db)
         return try await db.insertReturningID("""
             INSERT INTO journal (venue_id, customer_id, kind, subject_type, subject_id, data, actor, created_at)
-            VALUES (\(bind: venueId), \(bind: customerId), \(bind: kind), \(bind: subjectType), \(bind: subjectId),
+            VALUES (\(bind: venueId), \(bind: customerId), \(bind: kind.rawValue), \(bind: kind.subject.rawValue), \(bind: subjectId),
                     \(bind: text), \(bind: actor.description), \(bind: at.millisecondsSince1970))
             """)
     }
@@ -28,10 +28,8 @@ extension JournalWriter {
     struct Entry {
         var venueId: Int64
         var customerId: Int64?
-        var kind: String
-        var subjectType: String
         var subjectId: Int64
-        var data: JSONValue
+        var event: JournalEvent
     }
 
     /// Appends many entries in one statement (the dispatcher records a batch's outcomes at once).
@@ -40,9 +38,10 @@ extension JournalWriter {
         try await JournalHighWater.holdWhileWriting(db)
         var rows: [SQLQueryString] = []
         for e in entries {
-            let text = e.data.jsonText
+            guard let kind = e.event.journalKind else { throw StoreFailure("cannot write an unrecognized journal entry") }
+            let text = try codec.encode(e.event)
             rows.append("""
-                (\(bind: e.venueId), \(bind: e.customerId), \(bind: e.kind), \(bind: e.subjectType), \(bind: e.subjectId), \(bind: text),
+                (\(bind: e.venueId), \(bind: e.customerId), \(bind: kind.rawValue), \(bind: kind.subject.rawValue), \(bind: e.subjectId), \(bind: text),
                  \(bind: actor.description), \(bind: at.millisecondsSince1970))
                 """)
         }
@@ -50,24 +49,6 @@ extension JournalWriter {
             INSERT INTO journal (venue_id, customer_id, kind, subject_type, subject_id, data, actor, created_at)
             VALUES \(rows.joined(separator: ", "))
             """).run()
-    }
-}
-
-extension JournalWriter {
-    /// Appends a `*.changed` entry for the fields that differ between two snapshots, with the new
-    /// values and the ones they replaced; appends nothing when nothing changed.
-    @discardableResult
-    func appendChanges(
-        venueId: Int64, customerId: Int64?, kind: String, subjectType: String, subjectId: Int64,
-        before: [String: JSONValue], after: [String: JSONValue], extra: [String: JSONValue] = [:]
-    ) async throws -> Int64? {
-        let keys = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
-        guard !keys.isEmpty else { return nil }
-        var data = extra
-        data["changed"] = .object(Dictionary(uniqueKeysWithValues: keys.map { ($0, after[$0] ?? .null) }))
-        data["previous"] = .object(Dictionary(uniqueKeysWithValues: keys.map { ($0, before[$0] ?? .null) }))
-        return try await append(
-            venueId: venueId, customerId: customerId, kind: kind, subjectType: subjectType, subjectId: subjectId, data: .object(data))
     }
 }
 

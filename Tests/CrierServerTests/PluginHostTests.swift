@@ -108,16 +108,17 @@ struct PluginHostTests {
             #expect(before.status == .ok)
             #expect(before.count("<td>probe</td><td>0.3.0</td><td>enabled</td>") == 1)
             let head = try await web.store.checkpoints.journalHead()
-            #expect(before.count("counts: entry 0, lag \(head) (starting)") == 1)
+            #expect(before.count("counts: entry 0, lag \(head) entries, ") == 1 && before.count(" s (starting)") == 1)
             try await web.plugins.projections(store: web.store).catchUp()
             let after = try await web.get("/admin/plugins")
-            #expect(after.count("counts: entry \(head), lag 0 (up to date)") == 1)
+            #expect(after.count("counts: entry \(head), lag 0 entries, 0.0 s (up to date)") == 1)
             let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .read).secret
             let json = try await web.client.executeRequest(uri: "/api/v1/admin/plugins", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
             let value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: json.body))
             let probe = value["items"]?.array.first
             #expect(probe?["id"]?.string == "probe" && probe?["version"]?.string == "0.3.0" && probe?["state"]?.string == "enabled")
             #expect(probe?["projections"]?.array.first?["lag"]?.int == 0)
+            #expect(probe?["projections"]?.array.first?["lag_seconds"]?.int == 0)
             #expect(try await web.colleague(.staff, email: "s@crown.test").get("/admin/plugins").status == .forbidden)
         }
     }
@@ -140,6 +141,36 @@ struct PluginHostTests {
             #expect(try await ProbeProjection.total(services.database) == Int(journal))
             #expect(seen.last?.0 == Int(journal) && seen.last?.1 == Int(journal))
             #expect(try await store.checkpoints.position(plugin: "probe", projection: "counts") == journal)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func aFailingProjectionIsRolledBackAloneAndRetried(engine: EngineKind) async throws {
+        try await withTestStore(engine) { store in
+            let venue = try await store.makeVenue()
+            _ = try await store.makeCustomer(venue, n: 1)
+            _ = try await store.customers.create(
+                venue: venue, input: CustomerInput(firstName: "Boom", lastName: "Lee", mobile: "+447700900999"), actor: .system)
+            FussyPlugin.refusing.store(true, ordering: .relaxed)
+            let host = try testPluginHost([ProbePlugin.self, FussyPlugin.self], clock: store.clock)
+            try await host.migrate(store)
+            let runner = host.projections(store: store, batchSize: 500)
+            let journal = try await store.checkpoints.journalHead()
+            // The probe reads every entry; the fussy one's batch (and the row it wrote) is rolled back.
+            #expect(try await runner.catchUp() == Int(journal))
+            #expect(try await store.checkpoints.position(plugin: "probe", projection: "counts") == journal)
+            #expect(try await store.checkpoints.position(plugin: "fussy", projection: "seen") == 0)
+            #expect(try await FussyProjection.seen(host.services(for: "fussy", store: store).database) == 0)
+            guard case .failing(let message) = await host.status.state("fussy", "seen") else {
+                Issue.record("the fussy projection is not shown as failing")
+                return
+            }
+            #expect(message.contains("Boom refused"))
+            // Once it stops refusing, the next pass applies it from where it stood.
+            FussyPlugin.refusing.store(false, ordering: .relaxed)
+            #expect(try await runner.catchUp() == Int(journal))
+            #expect(try await FussyProjection.seen(host.services(for: "fussy", store: store).database) == Int(journal))
+            #expect(await host.status.state("fussy", "seen") == .live)
         }
     }
 

@@ -55,7 +55,7 @@ struct TwilioStatusRouteTests {
             let undelivered = try await Self.message(h, m[1].id)
             #expect(undelivered.status == .undelivered && undelivered.errorCode == "30003")
             let journal = try await h.store.journal.forCustomer(venueId: h.venue.id, customerId: h.ann.id, cursor: nil, limit: 20).items
-            #expect(journal.filter { $0.kind == JournalKind.messageDelivered }.count == 1)
+            #expect(journal.filter { $0.kind == JournalKind.messageDelivered.rawValue }.count == 1)
         }
     }
 

@@ -97,7 +97,7 @@ struct TwilioWebhookRouteTests {
             #expect(stored.first?.customerId == h.ann.id && stored.first?.kind == .reply && stored.first?.status == .received)
             #expect(stored.first?.from == "+447700900000" && stored.first?.to == Self.number)
             let journal = try await h.store.journal.forCustomer(venueId: h.venue.id, customerId: h.ann.id, cursor: nil, limit: 10).items
-            #expect(journal.filter { $0.kind == JournalKind.messageReceived }.count == 1)
+            #expect(journal.filter { $0.kind == JournalKind.messageReceived.rawValue }.count == 1)
         }
     }
 

@@ -55,7 +55,7 @@ struct CustomerImportStoreTests {
             #expect(fay.email == "fay@example.com")
             // Each is journaled and given consent as if added one by one, with the import as its source.
             let entries = try await store.journal.forCustomer(venueId: venue.id, customerId: fay.id, cursor: nil, limit: 10).items
-            #expect(Set(entries.map(\.kind)) == [JournalKind.customerCreated, JournalKind.consentGranted])
+            #expect(Set(entries.map(\.kind)) == [JournalKind.customerCreated.rawValue, JournalKind.consentGranted.rawValue])
             #expect(entries.allSatisfy { $0.actor == "cli" })
             #expect(try await store.consents.get(venueId: venue.id, customerId: fay.id).history.map(\.source) == [.import])
 

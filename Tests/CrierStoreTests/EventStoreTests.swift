@@ -60,7 +60,7 @@ struct EventStoreTests {
             #expect(summary.seatsLeft == 0)
             #expect(summary.event.name == "Quiz (sold out)")
             // The refused change left no trace; the accepted one records old and new values.
-            let changes = try await store.journal.after(id: 0, limit: 100).filter { $0.kind == JournalKind.eventChanged }
+            let changes = try await store.journal.after(id: 0, limit: 100).filter { $0.kind == JournalKind.eventChanged.rawValue }
             #expect(changes.map(\.data) == [["changed": ["capacity": 6, "name": "Quiz (sold out)"],
                                               "previous": ["capacity": 10, "name": "Quiz night"]]])
         }
@@ -77,7 +77,7 @@ struct EventStoreTests {
             await #expect(throws: CrierError.self) { try await store.events.delete(venueId: venue.id, id: event.id, actor: .system) }
             #expect(try await store.events.cancel(venueId: venue.id, id: event.id, actor: .system).event.status == .cancelled)
             #expect(try await store.events.cancel(venueId: venue.id, id: event.id, actor: .system).event.status == .cancelled)
-            let journal = try await store.journal.after(id: 0, limit: 100).filter { $0.kind == JournalKind.eventCancelled }
+            let journal = try await store.journal.after(id: 0, limit: 100).filter { $0.kind == JournalKind.eventCancelled.rawValue }
             #expect(journal.count == 1)
             _ = try await store.bookings.cancel(venueId: venue.id, id: booking.id, actor: .system)
             try await store.events.delete(venueId: venue.id, id: event.id, actor: .system)

@@ -25,15 +25,17 @@ struct JournalStoreTests {
 
             let page = try await store.journal.forCustomer(venueId: venue.id, customerId: ann.id, cursor: nil, limit: 50)
             #expect(page.items.map(\.kind).filter { !$0.hasPrefix("message.") } == [
-                JournalKind.customerDeleted, JournalKind.bookingDeleted, JournalKind.bookingCancelled, JournalKind.bookingChanged,
-                JournalKind.bookingCreated, JournalKind.consentGranted, JournalKind.customerCreated,
+                JournalKind.customerDeleted.rawValue, JournalKind.bookingDeleted.rawValue, JournalKind.bookingCancelled.rawValue, JournalKind.bookingChanged.rawValue,
+                JournalKind.bookingCreated.rawValue, JournalKind.consentGranted.rawValue, JournalKind.customerCreated.rawValue,
             ])
-            let created = page.items.first { $0.kind == JournalKind.bookingCreated }!
+            let created = page.items.first { $0.kind == JournalKind.bookingCreated.rawValue }!
             #expect(created.actor == "api_key:7")
             #expect(created.subjectId == booking.id)
-            let changed = page.items.first { $0.kind == JournalKind.bookingChanged }!
+            let changed = page.items.first { $0.kind == JournalKind.bookingChanged.rawValue }!
             #expect(changed.data == ["event_id": .number(Double(event.id)), "event_name": "Quiz night",
                                      "changed": ["seats": 0, "notes": "just remind me"], "previous": ["seats": 1, "notes": nil]])
+            #expect(changed.event == .bookingChanged(BookingChanged(
+                eventId: event.id, eventName: "Quiz night", seats: FieldChange(from: 1, to: 0), notes: FieldChange(from: nil, to: "just remind me"))))
             // Paging newest first gives the same entries as one big page.
             var paged: [Int64] = []
             var cursor: String?
@@ -58,7 +60,7 @@ struct JournalStoreTests {
             }
             try await store.customers.delete(venueId: venue.id, id: ann.id, actor: .system)
             #expect(try await store.bookings.list(venueId: venue.id, filter: BookingFilter(customerId: ann.id), cursor: nil, limit: 10).items.isEmpty)
-            let deleted = try await store.journal.after(id: 0, limit: 100).filter { $0.kind == JournalKind.bookingDeleted }
+            let deleted = try await store.journal.after(id: 0, limit: 100).filter { $0.kind == JournalKind.bookingDeleted.rawValue }
             #expect(deleted.count == 2)
         }
     }

@@ -48,6 +48,32 @@ struct Contact: Codable, Sendable, Equatable {
         refreshNames()
     }
 
+    /// A contact as stored (every field given).
+    init(
+        customerId: Int64, venueId: Int64, firstName: String, lastName: String, mobile: String, sortName: String, search: String,
+        bookings: Int, activeSeats: Int, reminderOnly: Int, cancellations: Int, messagesIn: Int, messagesOut: Int, firstAt: Int64,
+        lastAt: Int64, lastReplyAt: Int64?, lastReplyId: Int64?, optedOut: Bool
+    ) {
+        self.customerId = customerId
+        self.venueId = venueId
+        self.firstName = firstName
+        self.lastName = lastName
+        self.mobile = mobile
+        self.sortName = sortName
+        self.search = search
+        self.bookings = bookings
+        self.activeSeats = activeSeats
+        self.reminderOnly = reminderOnly
+        self.cancellations = cancellations
+        self.messagesIn = messagesIn
+        self.messagesOut = messagesOut
+        self.firstAt = firstAt
+        self.lastAt = lastAt
+        self.lastReplyAt = lastReplyAt
+        self.lastReplyId = lastReplyId
+        self.optedOut = optedOut
+    }
+
     mutating func refreshNames() {
         sortName = CustomerFields.fold(lastName) + " " + CustomerFields.fold(firstName)
         search = CustomerFields.fold(firstName + " " + lastName) + " " + CustomerFields.fold(lastName + " " + firstName) + " " + mobile

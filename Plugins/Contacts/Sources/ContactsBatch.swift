@@ -1,4 +1,5 @@
 import CrierPluginKit
+import Foundation
 
 /// One batch of journal entries applied to the contacts it touches, in memory: the projection
 /// loads those rows, applies every entry here in order, then writes back only what changed (a
@@ -19,80 +20,84 @@ struct ContactsBatch: Sendable {
         var customers: Set<Int64> = [], bookings: Set<Int64> = [], events: Set<Int64> = []
         for entry in entries {
             if let id = entry.customerId { customers.insert(id) }
-            if let previous = entry.data["previous_customer_id"]?.int64Value { customers.insert(previous) }
+            switch entry.event {
+            case .messageLinked(let linked): if let previous = linked.previousCustomerId { customers.insert(previous) }
+            case .bookingCreated(let e): events.insert(e.eventId)
+            case .bookingChanged(let e): events.insert(e.eventId)
+            case .bookingCancelled(let e): events.insert(e.eventId)
+            case .bookingDeleted(let e): events.insert(e.eventId)
+            default: break
+            }
             switch entry.subjectType {
             case "booking": bookings.insert(entry.subjectId)
             case "event": events.insert(entry.subjectId)
             default: break
             }
-            if let event = entry.data["event_id"]?.int64Value { events.insert(event) }
         }
         return (customers, bookings, events)
     }
 
     mutating func apply(_ entry: JournalEntry) {
         let at = Int64((entry.createdAt.timeIntervalSince1970 * 1000).rounded())
-        let data = entry.data
-        switch entry.kind {
-        case JournalKind.customerCreated:
+        switch entry.event {
+        case .customerCreated(let created):
             guard let customer = entry.customerId else { return }
             contacts[customer] = Contact(
-                customerId: customer, venueId: entry.venueId, firstName: data["first_name"]?.stringValue ?? "",
-                lastName: data["last_name"]?.stringValue ?? "", mobile: data["mobile"]?.stringValue ?? "", at: at)
+                customerId: customer, venueId: entry.venueId, firstName: created.firstName, lastName: created.lastName, mobile: created.mobile,
+                at: at)
             changedContacts.insert(customer)
             deletedContacts.remove(customer)
-        case JournalKind.customerChanged:
+        case .customerChanged(let changed):
             update(entry.customerId) { contact in
-                let changed = data["changed"]
-                if let first = changed?["first_name"]?.stringValue { contact.firstName = first }
-                if let last = changed?["last_name"]?.stringValue { contact.lastName = last }
-                if let mobile = changed?["mobile"]?.stringValue { contact.mobile = mobile }
+                if let first = changed.firstName { contact.firstName = first.to }
+                if let last = changed.lastName { contact.lastName = last.to }
+                if let mobile = changed.mobile { contact.mobile = mobile.to }
                 contact.refreshNames()
             }
-        case JournalKind.customerDeleted:
+        case .customerDeleted:
             guard let customer = entry.customerId else { return }
             contacts[customer] = nil
             changedContacts.remove(customer)
             deletedContacts.insert(customer)
-        case JournalKind.consentGranted, JournalKind.consentRevoked:
-            guard data["purpose"]?.stringValue == ConsentPurpose.transactional.rawValue else { return }
+        case .consentGranted(let consent), .consentRevoked(let consent):
+            guard consent.purpose == .transactional else { return }
+            let revoked = if case .consentRevoked = entry.event { true } else { false }
             update(entry.customerId) { contact in
-                contact.optedOut = entry.kind == JournalKind.consentRevoked
+                contact.optedOut = revoked
                 contact.touch(at)
             }
-        case JournalKind.eventCreated:
+        case .eventCreated(let created):
             events[entry.subjectId] = ContactEvent(
-                eventId: entry.subjectId, venueId: entry.venueId, name: data["name"]?.stringValue ?? "",
-                startsAt: Self.millis(data["starts_at"]) ?? 0, cancelled: false)
+                eventId: entry.subjectId, venueId: entry.venueId, name: created.name, startsAt: Self.millis(created.startsAt), cancelled: false)
             changedEvents.insert(entry.subjectId)
-        case JournalKind.eventChanged:
+        case .eventChanged(let changed):
             guard var event = events[entry.subjectId] else { return }
-            if let name = data["changed"]?["name"]?.stringValue { event.name = name }
-            if let starts = Self.millis(data["changed"]?["starts_at"]) { event.startsAt = starts }
+            if let name = changed.name { event.name = name.to }
+            if let starts = changed.startsAt { event.startsAt = Self.millis(starts.to) }
             events[entry.subjectId] = event
             changedEvents.insert(entry.subjectId)
-        case JournalKind.eventCancelled:
+        case .eventCancelled:
             guard var event = events[entry.subjectId] else { return }
             event.cancelled = true
             events[entry.subjectId] = event
             changedEvents.insert(entry.subjectId)
-        case JournalKind.eventDeleted:
+        case .eventDeleted:
             events[entry.subjectId] = nil
             changedEvents.remove(entry.subjectId)
             deletedEvents.insert(entry.subjectId)
-        case JournalKind.bookingCreated:
-            guard let customer = entry.customerId, let event = data["event_id"]?.int64Value else { return }
-            let seats = data["seats"]?.intValue ?? 0
+        case .bookingCreated(let created):
+            guard let customer = entry.customerId else { return }
             bookings[entry.subjectId] = ContactBooking(
-                bookingId: entry.subjectId, customerId: customer, venueId: entry.venueId, eventId: event, seats: seats, active: true)
+                bookingId: entry.subjectId, customerId: customer, venueId: entry.venueId, eventId: created.eventId, seats: created.seats,
+                active: true)
             changedBookings.insert(entry.subjectId)
             update(customer) { contact in
                 contact.bookings += 1
-                contact.count(seats: seats, sign: 1)
+                contact.count(seats: created.seats, sign: 1)
                 contact.touch(at)
             }
-        case JournalKind.bookingChanged:
-            guard var booking = bookings[entry.subjectId], let seats = data["changed"]?["seats"]?.intValue else { return }
+        case .bookingChanged(let changed):
+            guard var booking = bookings[entry.subjectId], let seats = changed.seats?.to else { return }
             if booking.active {
                 let old = booking.seats
                 update(booking.customerId) { contact in
@@ -104,7 +109,7 @@ struct ContactsBatch: Sendable {
             booking.seats = seats
             bookings[entry.subjectId] = booking
             changedBookings.insert(entry.subjectId)
-        case JournalKind.bookingCancelled:
+        case .bookingCancelled:
             guard var booking = bookings[entry.subjectId], booking.active else { return }
             booking.active = false
             bookings[entry.subjectId] = booking
@@ -114,7 +119,7 @@ struct ContactsBatch: Sendable {
                 contact.cancellations += 1
                 contact.touch(at)
             }
-        case JournalKind.bookingDeleted:
+        case .bookingDeleted:
             guard let booking = bookings[entry.subjectId] else { return }
             bookings[entry.subjectId] = nil
             changedBookings.remove(entry.subjectId)
@@ -123,16 +128,16 @@ struct ContactsBatch: Sendable {
                 if booking.active { contact.count(seats: booking.seats, sign: -1) } else { contact.cancellations -= 1 }
                 contact.bookings -= 1
             }
-        case JournalKind.messageSent:
+        case .messageMoved(.messageSent, _):
             update(entry.customerId) { contact in
                 contact.messagesOut += 1
                 contact.touch(at)
             }
-        case JournalKind.messageReceived:
+        case .messageReceived:
             update(entry.customerId) { contact in contact.reply(id: entry.subjectId, at: at) }
-        case JournalKind.messageLinked:
+        case .messageLinked(let linked):
             // An unknown sender's text filed under a customer later: it counts for them now.
-            if let previous = data["previous_customer_id"]?.int64Value, previous != entry.customerId {
+            if let previous = linked.previousCustomerId, previous != entry.customerId {
                 update(previous) { contact in contact.messagesIn -= 1 }
             }
             update(entry.customerId) { contact in contact.reply(id: entry.subjectId, at: at) }
@@ -148,10 +153,7 @@ struct ContactsBatch: Sendable {
         changedContacts.insert(customer)
     }
 
-    static func millis(_ value: JSONValue?) -> Int64? {
-        guard let text = value?.stringValue, let date = EventTime.rfc3339(text) else { return nil }
-        return Int64((date.timeIntervalSince1970 * 1000).rounded())
-    }
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }
 
 extension Contact {

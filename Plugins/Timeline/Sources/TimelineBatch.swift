@@ -34,40 +34,61 @@ struct TimelineBatch: Sendable {
     static func keys(_ entries: [JournalEntry]) -> (events: Set<Int64>, texts: Set<Int64>, linked: [Int64: [Int64]]) {
         var events: Set<Int64> = [], texts: Set<Int64> = [], linked: [Int64: [Int64]] = [:]
         for entry in entries {
-            if let event = entry.data["event_id"]?.int64Value { events.insert(event) }
-            if entry.subjectType == "event" { events.insert(entry.subjectId) }
-            if statusKinds[entry.kind] != nil { texts.insert(entry.subjectId) }
-            if entry.kind == JournalKind.messageLinked { linked[entry.venueId, default: []].append(entry.subjectId) }
+            switch entry.event {
+            case .bookingCreated(let e): events.insert(e.eventId)
+            case .bookingChanged(let e): events.insert(e.eventId)
+            case .bookingCancelled(let e): events.insert(e.eventId)
+            case .bookingDeleted(let e): events.insert(e.eventId)
+            case .eventCreated, .eventChanged, .eventCancelled, .eventDeleted: events.insert(entry.subjectId)
+            case .messageMoved(let kind, _) where statusKinds[kind] != nil: texts.insert(entry.subjectId)
+            case .messageLinked: linked[entry.venueId, default: []].append(entry.subjectId)
+            default: break
+            }
         }
         return (events, texts, linked)
     }
 
-    static let statusKinds: [String: String] = [
-        JournalKind.messageSent: "sent", JournalKind.messageDelivered: "delivered", JournalKind.messageUndelivered: "undelivered",
-        JournalKind.messageFailed: "failed", JournalKind.messageUnknown: "unknown",
+    static let statusKinds: [JournalKind: String] = [
+        .messageSent: "sent", .messageDelivered: "delivered", .messageUndelivered: "undelivered", .messageFailed: "failed",
+        .messageUnknown: "unknown",
     ]
 
     mutating func apply(_ entry: JournalEntry) {
-        let data = entry.data
-        switch entry.kind {
-        case JournalKind.eventCreated, JournalKind.eventChanged:
-            let name = entry.kind == JournalKind.eventCreated ? data["name"]?.stringValue : data["changed"]?["name"]?.stringValue
-            guard let name else { return }
+        switch entry.event {
+        case .eventCreated(let created):
+            events[entry.subjectId] = created.name
+            changedEvents.insert(entry.subjectId)
+        case .eventChanged(let changed):
+            guard let name = changed.name?.to else { return }
             events[entry.subjectId] = name
             changedEvents.insert(entry.subjectId)
-        case JournalKind.bookingCreated, JournalKind.bookingChanged, JournalKind.bookingCancelled, JournalKind.bookingDeleted:
-            booking(entry)
-        case JournalKind.consentGranted, JournalKind.consentRevoked:
-            var item = newItem(entry, entry.kind == JournalKind.consentRevoked ? .optedOut : .optedIn)
-            item?.detail = data["source"]?.stringValue
-            item?.purpose = data["purpose"]?.stringValue
+        case .bookingCreated(let created):
+            booking(entry, .bookingMade, eventId: created.eventId, eventName: created.eventName) { item in
+                item.seats = created.seats
+                item.detail = created.source?.rawValue
+            }
+        case .bookingChanged(let changed):
+            booking(entry, .bookingChanged, eventId: changed.eventId, eventName: changed.eventName) { item in
+                item.seats = changed.seats?.to
+                item.previousSeats = changed.seats?.from
+                if changed.notes != nil { item.detail = "notes" }
+            }
+        case .bookingCancelled(let cancelled):
+            booking(entry, .bookingCancelled, eventId: cancelled.eventId, eventName: nil) { item in item.seats = cancelled.seats }
+        case .bookingDeleted(let deleted):
+            booking(entry, .bookingDeleted, eventId: deleted.eventId, eventName: nil) { item in item.seats = deleted.seats }
+        case .consentGranted(let consent), .consentRevoked(let consent):
+            let revoked = if case .consentRevoked = entry.event { true } else { false }
+            var item = newItem(entry, revoked ? .optedOut : .optedIn)
+            item?.detail = consent.source.rawValue
+            item?.purpose = consent.purpose.rawValue
             add(item)
-        case JournalKind.messageReceived:
+        case .messageReceived(let received):
             var item = newItem(entry, .replyIn)
-            item?.detail = data["keyword"]?.stringValue
+            item?.detail = received.keyword?.rawValue
             add(item)
             replyItems[entry.subjectId] = item?.entryId
-        case JournalKind.messageLinked:
+        case .messageLinked:
             if let earlier = replyItems.removeValue(forKey: entry.subjectId) { items[earlier] = nil } else {
                 movedReplies.insert(entry.subjectId)
             }
@@ -75,44 +96,32 @@ struct TimelineBatch: Sendable {
             if let at = receivedAt[entry.subjectId] { item?.at = at }
             add(item)
             replyItems[entry.subjectId] = item?.entryId
-        case JournalKind.customerDeleted:
+        case .customerDeleted:
             guard let customer = entry.customerId else { return }
             items = items.filter { $0.value.customerId != customer }
             textItems = textItems.filter { items[$0.value] != nil }
             replyItems = replyItems.filter { items[$0.value] != nil }
             deletedCustomers.insert(customer)
+        case .messageMoved(let kind, let moved):
+            if let status = Self.statusKinds[kind] { text(entry, moved, status: status) }
         default:
-            if let status = Self.statusKinds[entry.kind] { text(entry, status: status) }
+            break
         }
     }
 
-    private mutating func booking(_ entry: JournalEntry) {
-        let data = entry.data
-        let kind: TimelineItem.Kind
-        switch entry.kind {
-        case JournalKind.bookingCreated: kind = .bookingMade
-        case JournalKind.bookingChanged: kind = .bookingChanged
-        case JournalKind.bookingCancelled: kind = .bookingCancelled
-        default: kind = .bookingDeleted
-        }
+    private mutating func booking(
+        _ entry: JournalEntry, _ kind: TimelineItem.Kind, eventId: Int64, eventName: String?, _ fill: (inout TimelineItem) -> Void
+    ) {
         guard var item = newItem(entry, kind) else { return }
-        let event = data["event_id"]?.int64Value
-        if let event, let name = data["event_name"]?.stringValue, events[event] == nil { events[event] = name }
-        item.eventName = data["event_name"]?.stringValue ?? event.flatMap { events[$0] }
-        if kind == .bookingChanged {
-            item.seats = data["changed"]?["seats"]?.intValue
-            item.previousSeats = data["previous"]?["seats"]?.intValue
-            if data["changed"]?["notes"] != nil { item.detail = "notes" }
-        } else {
-            item.seats = data["seats"]?.intValue
-            item.detail = data["source"]?.stringValue
-        }
+        if let eventName, events[eventId] == nil { events[eventId] = eventName }
+        item.eventName = eventName ?? events[eventId]
+        fill(&item)
         add(item)
     }
 
     /// A text going out or its delivery report: the first makes its item, later ones move its status.
-    private mutating func text(_ entry: JournalEntry, status: String) {
-        let moved = Status(status: status, errorCode: entry.data["error_code"]?.stringValue)
+    private mutating func text(_ entry: JournalEntry, _ text: MessageMoved, status: String) {
+        let moved = Status(status: status, errorCode: text.errorCode)
         if let id = textItems[entry.subjectId], var item = items[id] {
             item.status = moved.status
             item.errorCode = moved.errorCode ?? item.errorCode
@@ -122,7 +131,7 @@ struct TimelineBatch: Sendable {
             if update.errorCode == nil { update.errorCode = statusUpdates[entry.subjectId]?.errorCode }
             statusUpdates[entry.subjectId] = update
         } else if var item = newItem(entry, .textOut) {
-            item.detail = entry.data["kind"]?.stringValue
+            item.detail = text.kind?.rawValue
             item.status = moved.status
             item.errorCode = moved.errorCode
             add(item)

@@ -65,3 +65,30 @@ enum TimelineGroup: String, Sendable, CaseIterable {
 
     var itemKinds: [TimelineItem.Kind] { TimelineItem.Kind.allCases.filter { $0.group == self } }
 }
+
+extension TimelineItem: TableRow {
+    static let table = "timeline_items"
+    static let columns = [
+        "entry_id", "venue_id", "customer_id", "at", "kind", "subject_id", "event_name", "seats", "previous_seats", "detail", "purpose",
+        "status", "error_code", "actor",
+    ]
+
+    init(row: any SQLRow) throws {
+        guard let kind = Kind(rawValue: try row.decode(column: "kind", as: String.self)) else { throw TimelineRowError() }
+        self.init(
+            entryId: try row.decode(column: "entry_id", as: Int64.self), venueId: try row.decode(column: "venue_id", as: Int64.self),
+            customerId: try row.decode(column: "customer_id", as: Int64.self), at: try row.decode(column: "at", as: Int64.self), kind: kind,
+            subjectId: try row.decode(column: "subject_id", as: Int64.self), eventName: try row.decode(column: "event_name", as: String?.self),
+            seats: try row.decode(column: "seats", as: Int?.self), previousSeats: try row.decode(column: "previous_seats", as: Int?.self),
+            detail: try row.decode(column: "detail", as: String?.self), purpose: try row.decode(column: "purpose", as: String?.self),
+            status: try row.decode(column: "status", as: String?.self), errorCode: try row.decode(column: "error_code", as: String?.self),
+            actor: try row.decode(column: "actor", as: String.self))
+    }
+
+    var values: [any Encodable & Sendable] {
+        [entryId, venueId, customerId, at, kind.rawValue, subjectId, eventName, seats, previousSeats, detail, purpose, status, errorCode, actor]
+    }
+}
+
+/// A stored item of a kind this version does not know.
+struct TimelineRowError: Error {}

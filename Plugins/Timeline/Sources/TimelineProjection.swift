@@ -45,11 +45,7 @@ struct TimelineProjection: JournalProjection {
             }
         }
         let items = batch.items.values.sorted { $0.entryId < $1.entryId }
-        for start in stride(from: 0, to: items.count, by: 100) {
-            let part = Array(items[start..<min(start + 100, items.count)])
-            try await db.insert(into: "timeline_items")
-                .models(part, keyEncodingStrategy: .convertToSnakeCase, nilEncodingStrategy: .asNil).run()
-        }
+        try await db.insert(items)
         for id in batch.changedEvents.sorted() {
             guard let name = batch.events[id] else { continue }
             try await db.insert(into: "timeline_events").columns("event_id", "name").values(SQLBind(id), SQLBind(name))

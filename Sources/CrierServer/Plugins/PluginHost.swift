@@ -10,7 +10,7 @@ public struct PluginHost: Sendable {
     /// Every built-in plugin (loaded or not), for `/admin/plugins`.
     public let builtIn: [(id: String, version: String)]
     /// What each projection is doing, shared by its runner and the admin page.
-    let status = ProjectionStatus()
+    public let status = ProjectionStatus()
     let logger: Logger
 
     public init(plugins: [LoadedPlugin], builtIn: [(id: String, version: String)], logger: Logger) {

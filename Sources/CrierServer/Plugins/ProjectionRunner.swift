@@ -4,131 +4,142 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Keeps every loaded plugin's projections up to date with the journal: each pass reads up to
-/// the journal's safe high-water mark in batches, each batch applied with its checkpoint in one
-/// transaction. Runs as a service in `crier serve`; tests and `crier {id} rebuild` call it directly.
+/// Keeps every loaded plugin's projections up to date with the journal. Projections at the same
+/// checkpoint share each batch: it is read and decoded once, outside the writer, then applied to
+/// all of them in one transaction (each in its own savepoint, with its checkpoint). A projection
+/// behind the others (just enabled, or rebuilt) catches up in its own batches, taking turns with
+/// the live ones so they stay fresh. Runs as a service in `crier serve`; tests and
+/// `crier {id} rebuild` call it directly.
 public struct ProjectionRunner: Service {
     let host: PluginHost
     let store: Store
     let batchSize: Int
     var interval: Duration = .seconds(1)
-    /// A pass with more than this many entries to read is a backfill: logged with its progress.
-    static let backfillThreshold: Int64 = 2_000
+    /// A projection with more than this many entries to read is backfilling: logged with its progress.
+    static let backfillThreshold = 2_000
 
     /// Brings every projection up to date once; returns how many entries were applied in all.
     @discardableResult
     public func catchUp() async throws -> Int {
-        var applied = 0
-        for plugin in host.plugins {
-            for projection in plugin.projections {
-                applied += try await catchUp(plugin: plugin.id, projection)
-            }
-        }
-        return applied
-    }
-
-    /// Applies what the projection has not seen yet, up to the high-water mark read at the start.
-    /// `progress` hears (done, total) after each batch.
-    func catchUp(plugin: String, _ projection: any JournalProjection, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Int {
-        let checkpoints = store.checkpoints
-        let start: Int64
-        if let position = try await checkpoints.position(plugin: plugin, projection: projection.name) {
-            start = position
-        } else {
-            try await checkpoints.prepare(plugin: plugin, projection: projection.name)
-            start = 0
-        }
-        // An idle pass only reads: no write transaction, and on PostgreSQL no exclusive lock that
-        // writers would queue behind. The locked high-water mark is taken when there is news.
-        guard try await checkpoints.journalHead() > start else {
-            await host.status.set(plugin, projection.name, .live)
-            return 0
-        }
-        guard let head = try await checkpoints.safeHead() else { return 0 }
-        guard head > start else {
-            await host.status.set(plugin, projection.name, .live)
-            return 0
-        }
-        let backfill = head - start > Self.backfillThreshold || progress != nil
-        let total = backfill ? try await checkpoints.entries(after: start, upTo: head) : 0
-        let began = Date()
-        if backfill, progress == nil {
-            host.logger.info("backfilling projection from the journal", metadata: [
-                "plugin": "\(plugin)", "projection": "\(projection.name)", "from_entry": "\(start + 1)", "entries": "\(total)"])
-        }
-        let services = host.services(for: plugin, store: store)
-        var done = 0
-        var loggedTenths = 0
-        do {
-            loop: while true {
-                let outcome = try await checkpoints.consume(plugin: plugin, projection: projection.name, upTo: head, limit: batchSize) {
-                    entries, db in try await projection.apply(entries, in: db, services: services)
-                }
-                switch outcome {
-                case .applied(let count, _):
-                    done += count
-                    // Shutting down: stop between batches; the checkpoint resumes it at the next start.
-                    if Task.isCancelled { break loop }
-                    guard backfill else { continue }
-                    await host.status.set(plugin, projection.name, .backfilling(done: done, total: max(total, done)))
-                    progress?(done, max(total, done))
-                    let tenths = total > 0 ? done * 10 / total : 10
-                    if progress == nil, tenths > loggedTenths, tenths < 10 {
-                        loggedTenths = tenths
-                        host.logger.info("backfilling", metadata: [
-                            "plugin": "\(plugin)", "projection": "\(projection.name)", "done": "\(done)", "of": "\(total)",
-                            "percent": "\(tenths * 10)"])
-                    }
-                case .caughtUp, .busy:
-                    break loop
-                }
-            }
-        } catch {
-            await host.status.set(plugin, projection.name, .failing(String(describing: error)))
-            throw error
-        }
-        if backfill, progress == nil {
-            let seconds = Date().timeIntervalSince(began)
-            host.logger.info("backfill done", metadata: [
-                "plugin": "\(plugin)", "projection": "\(projection.name)", "entries": "\(done)",
-                "seconds": "\(String(format: "%.1f", seconds))", "per_second": "\(seconds > 0 ? Int(Double(done) / seconds) : done)"])
-        }
-        await host.status.set(plugin, projection.name, .live)
-        return done
+        try await catchUp(targets(), progress: nil)
     }
 
     /// Empties a plugin's projections and reads the whole journal again; `progress` hears (done, total).
     public func rebuild(plugin id: String, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Int {
-        guard let plugin = host.plugin(id) else { throw CrierError.notFound("plugin") }
-        var applied = 0
-        for projection in plugin.projections {
-            try await store.checkpoints.prepare(plugin: id, projection: projection.name)
-            try await store.checkpoints.rewind(plugin: id, projection: projection.name) { db in try await projection.reset(in: db) }
-            applied += try await catchUp(plugin: id, projection, progress: progress)
+        guard host.plugin(id) != nil else { throw CrierError.notFound("plugin") }
+        let chosen = targets().filter { $0.plugin == id }
+        for target in chosen {
+            try await store.checkpoints.prepare(plugin: id, projection: target.name)
+            try await store.checkpoints.rewind(plugin: id, projection: target.name) { db in try await target.projection.reset(in: db) }
         }
+        return try await catchUp(chosen, progress: progress)
+    }
+
+    /// One projection to keep up to date.
+    struct Target: Sendable {
+        var plugin: String
+        var projection: any JournalProjection
+        var name: String { projection.name }
+    }
+
+    func targets() -> [Target] {
+        host.plugins.flatMap { plugin in plugin.projections.map { Target(plugin: plugin.id, projection: $0) } }
+    }
+
+    /// Applies what `targets` have not seen yet, up to the high-water mark read at the start.
+    func catchUp(_ targets: [Target], progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int {
+        guard !targets.isEmpty else { return 0 }
+        var positions = try await positions(of: targets)
+        // An idle pass only reads: no write transaction, and on PostgreSQL no exclusive lock that
+        // writers would queue behind. The locked high-water mark is taken when there is news.
+        let newest = try await store.checkpoints.journalHead()
+        guard let lowest = positions.min(), newest > lowest else {
+            for target in targets { await host.status.set(target.plugin, target.name, .live) }
+            return 0
+        }
+        guard let head = try await store.checkpoints.safeHead() else { return 0 }
+        var progressLog = ProjectionProgress(host: host, targets: targets, positions: positions, head: head, reporting: progress != nil)
+        try await progressLog.start(store)
+        var open = Set(targets.indices.filter { positions[$0] < head })
+        var failed: Set<Int> = []
+        var applied = 0
+        while !open.isEmpty {
+            // Live projections (furthest along) first, then each group behind them: one batch each per round.
+            let groups = Dictionary(grouping: open, by: { positions[$0] }).sorted { $0.key > $1.key }
+            for (position, members) in groups {
+                let entries = try await store.checkpoints.entries(after: position, upTo: head, limit: batchSize)
+                guard !entries.isEmpty else {
+                    members.forEach { open.remove($0) }
+                    continue
+                }
+                let shares = members.map { i in
+                    let (target, services) = (targets[i], host.services(for: targets[i].plugin, store: store))
+                    return ProjectionCheckpoints.Share(plugin: target.plugin, projection: target.name, position: position) { part, db in
+                        try await target.projection.apply(part, in: db, services: services)
+                    }
+                }
+                let outcomes = try await store.checkpoints.apply(entries, to: shares)
+                for (i, outcome) in zip(members, outcomes) {
+                    switch outcome {
+                    case .applied(let count, let moved):
+                        positions[i] = moved
+                        applied += count
+                        if moved >= head { open.remove(i) }
+                        await progressLog.advanced(i, to: moved, by: count, progress: progress)
+                    case .busy:
+                        open.remove(i)
+                    case .failed(let message):
+                        open.remove(i)
+                        failed.insert(i)
+                        await host.status.set(targets[i].plugin, targets[i].name, .failing(message))
+                        store.trouble.report("projection \(targets[i].plugin)/\(targets[i].name) batch failed; will retry", error: ProjectionFailure(message))
+                    }
+                }
+            }
+            // Shutting down: stop between batches; the checkpoints resume it at the next start.
+            if Task.isCancelled { break }
+        }
+        await progressLog.finish(failed: failed)
         return applied
     }
 
+    /// Every target's checkpoint (made at 0 for a projection new to this database).
+    func positions(of targets: [Target]) async throws -> [Int64] {
+        let known = try await store.checkpoints.all()
+        var positions: [Int64] = []
+        for target in targets {
+            if let found = known.first(where: { $0.plugin == target.plugin && $0.projection == target.name }) {
+                positions.append(found.position)
+            } else {
+                try await store.checkpoints.prepare(plugin: target.plugin, projection: target.name)
+                positions.append(0)
+            }
+        }
+        return positions
+    }
+
     public func run() async throws {
-        guard host.plugins.contains(where: { !$0.projections.isEmpty }) else {
+        guard !targets().isEmpty else {
             // Nothing to run, but a service that returns early stops the server: wait for shutdown.
             try? await gracefulShutdown()
             return
         }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                for plugin in host.plugins {
-                    for projection in plugin.projections {
-                        do {
-                            _ = try await catchUp(plugin: plugin.id, projection)
-                        } catch {
-                            store.trouble.report("projection \(plugin.id)/\(projection.name) batch failed; will retry", error: error)
-                        }
-                    }
+                do {
+                    _ = try await catchUp()
+                } catch {
+                    store.trouble.report("projections could not catch up; will retry", error: error)
                 }
                 // Wall-time cadence: how fresh the CRM pages are, not what is due.
                 try? await Task.sleep(for: interval)
             }
         }
     }
+}
+
+/// A projection's batch threw; its message, for the log.
+struct ProjectionFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,6 @@
 /// What each plugin projection is doing, for `/admin/plugins`: shared by its runner and the page.
-actor ProjectionStatus {
-    enum State: Sendable, Equatable {
+public actor ProjectionStatus {
+    public enum State: Sendable, Equatable {
         case starting
         /// Reading history after being enabled on a database that has some (or after a rebuild).
         case backfilling(done: Int, total: Int)
@@ -15,7 +15,7 @@ actor ProjectionStatus {
         states[plugin + "/" + projection] = state
     }
 
-    func state(_ plugin: String, _ projection: String) -> State {
+    public func state(_ plugin: String, _ projection: String) -> State {
         states[plugin + "/" + projection] ?? .starting
     }
 }

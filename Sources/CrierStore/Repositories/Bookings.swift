@@ -66,10 +66,8 @@ public struct Bookings: Sendable {
                     """)
                 let journal = JournalWriter(db: db, actor: actor, at: now)
                 try await journal.append(
-                    venueId: venue.id, customerId: customerId, kind: JournalKind.bookingCreated, subjectType: "booking",
-                    subjectId: id,
-                    data: ["event_id": .number(Double(eventId)), "event_name": .string(event.name),
-                           "seats": .number(Double(valid.seats)), "notes": .from(valid.notes), "source": .string(source.rawValue)])
+                    venueId: venue.id, customerId: customerId, subjectId: id,
+                    .bookingCreated(BookingCreated(eventId: eventId, eventName: event.name, seats: valid.seats, notes: valid.notes, source: source)))
                 let booking = Booking(
                     id: id, venueId: venue.id, customerId: customerId, eventId: eventId, seats: valid.seats, notes: valid.notes,
                     status: .active, source: source, createdAt: now, updatedAt: now, cancelledAt: nil)
@@ -107,16 +105,14 @@ public struct Bookings: Sendable {
                 WHERE id = \(bind: id)
                 """).run()
             let journal = JournalWriter(db: db, actor: actor, at: now)
-            let change = try await journal.appendChanges(
-                venueId: venueId, customerId: booking.customerId, kind: JournalKind.bookingChanged, subjectType: "booking",
-                subjectId: id, before: ["seats": .from(booking.seats), "notes": .from(booking.notes)],
-                after: ["seats": .from(valid.seats), "notes": .from(valid.notes)],
-                extra: ["event_id": .number(Double(booking.eventId)), "event_name": .string(event.name)])
-            if let change {
+            let change = BookingChanged(
+                eventId: booking.eventId, eventName: event.name, seats: .between(booking.seats, valid.seats), notes: .between(booking.notes, valid.notes))
+            if !change.isEmpty {
+                let entry = try await journal.append(venueId: venueId, customerId: booking.customerId, subjectId: id, .bookingChanged(change))
                 let customer = try await Customers.fetch(db, venueId: venueId, id: booking.customerId)
                 try await Outbox(db: db, journal: journal).enqueue(
                     venueId: venueId, customerId: booking.customerId, bookingId: id, eventId: booking.eventId, kind: .bookingChanged,
-                    to: customer.mobile, key: "booking_changed:booking:\(id):\(change)", at: now)
+                    to: customer.mobile, key: "booking_changed:booking:\(id):\(entry)", at: now)
             }
             booking.seats = valid.seats
             booking.notes = valid.notes
@@ -137,8 +133,8 @@ public struct Bookings: Sendable {
                 """).run()
             let journal = JournalWriter(db: db, actor: actor, at: now)
             try await journal.append(
-                venueId: venueId, customerId: booking.customerId, kind: JournalKind.bookingCancelled, subjectType: "booking",
-                subjectId: id, data: ["event_id": .number(Double(booking.eventId)), "seats": .number(Double(booking.seats))])
+                venueId: venueId, customerId: booking.customerId, subjectId: id,
+                .bookingCancelled(BookingCancelled(eventId: booking.eventId, seats: booking.seats)))
             let outbox = Outbox(db: db, journal: journal)
             try await outbox.withdrawPending(.booking(id), reason: MessageReason.bookingCancelled)
             let customer = try await Customers.fetch(db, venueId: venueId, id: booking.customerId)
@@ -160,9 +156,8 @@ public struct Bookings: Sendable {
             try await Outbox(db: db, journal: journal).withdrawPending(.booking(id), reason: MessageReason.bookingDeleted)
             try await db.raw("DELETE FROM bookings WHERE id = \(bind: id)").run()
             try await journal.append(
-                venueId: venueId, customerId: booking.customerId, kind: JournalKind.bookingDeleted, subjectType: "booking",
-                subjectId: id, data: ["event_id": .number(Double(booking.eventId)), "seats": .number(Double(booking.seats)),
-                                      "status": .string(booking.status.rawValue)])
+                venueId: venueId, customerId: booking.customerId, subjectId: id,
+                .bookingDeleted(BookingDeleted(eventId: booking.eventId, seats: booking.seats, status: booking.status)))
         }
     }
 

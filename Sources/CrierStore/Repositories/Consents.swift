@@ -47,12 +47,9 @@ public struct Consents: Sendable {
             VALUES (\(bind: venueId), \(bind: customerId), \(bind: purpose.rawValue), \(bind: granted), \(bind: source.rawValue),
                     \(bind: note), \(bind: journal.at.millisecondsSince1970))
             """).run()
+        let change = ConsentChanged(purpose: purpose, source: source, note: note)
         try await journal.append(
-            venueId: venueId, customerId: customerId,
-            kind: granted ? JournalKind.consentGranted : JournalKind.consentRevoked, subjectType: "customer",
-            subjectId: customerId,
-            data: ["channel": "sms", "purpose": .string(purpose.rawValue), "source": .string(source.rawValue),
-                   "note": .from(note)])
+            venueId: venueId, customerId: customerId, subjectId: customerId, granted ? .consentGranted(change) : .consentRevoked(change))
     }
 
     static func load(_ db: any SQLDatabase, venueId: Int64, customerId: Int64) async throws

@@ -40,8 +40,7 @@ public struct Customers: Sendable {
                 \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
             """)
         try await journal.append(
-            venueId: venueId, customerId: id, kind: JournalKind.customerCreated, subjectType: "customer",
-            subjectId: id, data: .object(journalData(fields)))
+            venueId: venueId, customerId: id, subjectId: id, .customerCreated(journalRecord(fields)))
         try await Consents.record(
             db, journal: journal, venueId: venueId, customerId: id, purpose: .transactional, granted: true,
             source: consentSource, note: nil)
@@ -94,9 +93,10 @@ public struct Customers: Sendable {
                 }
                 let before = CustomerFields(
                     firstName: old.firstName, lastName: old.lastName, mobile: old.mobile, email: old.email, notes: old.notes)
-                try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
-                    venueId: venue.id, customerId: id, kind: JournalKind.customerChanged, subjectType: "customer", subjectId: id,
-                    before: Self.journalData(before), after: Self.journalData(fields))
+                let change = CustomerChanged(from: Self.journalRecord(before), to: Self.journalRecord(fields))
+                if !change.isEmpty {
+                    try await JournalWriter(db: db, actor: actor, at: now).append(venueId: venue.id, customerId: id, subjectId: id, .customerChanged(change))
+                }
                 return Customer(
                     id: id, venueId: venue.id, firstName: fields.firstName, lastName: fields.lastName, mobile: fields.mobile,
                     email: fields.email, notes: fields.notes, createdAt: old.createdAt, updatedAt: now)
@@ -118,16 +118,15 @@ public struct Customers: Sendable {
             for row in bookings {
                 let bookingId = try row.decode(column: "id", as: Int64.self)
                 try await journal.append(
-                    venueId: venueId, customerId: id, kind: JournalKind.bookingDeleted, subjectType: "booking",
-                    subjectId: bookingId,
-                    data: ["event_id": .number(Double(try row.decode(column: "event_id", as: Int64.self))),
-                           "seats": .number(Double(try row.decode(column: "seats", as: Int.self))),
-                           "reason": "customer_deleted"])
+                    venueId: venueId, customerId: id, subjectId: bookingId,
+                    .bookingDeleted(BookingDeleted(
+                        eventId: try row.decode(column: "event_id", as: Int64.self), seats: try row.decode(column: "seats", as: Int.self),
+                        reason: MessageReason.customerDeleted)))
             }
             try await db.raw("DELETE FROM customers WHERE id = \(bind: id) AND venue_id = \(bind: venueId)").run()
             try await journal.append(
-                venueId: venueId, customerId: id, kind: JournalKind.customerDeleted, subjectType: "customer", subjectId: id,
-                data: ["name": .string(customer.fullName), "bookings_deleted": .number(Double(bookings.count))])
+                venueId: venueId, customerId: id, subjectId: id,
+                .customerDeleted(CustomerDeleted(name: customer.fullName, bookingsDeleted: bookings.count)))
         }
     }
 
@@ -198,9 +197,8 @@ public struct Customers: Sendable {
             details: ["existing_customer_id": .number(Double(id)), "existing_customer_name": .string(name)])
     }
 
-    static func journalData(_ f: CustomerFields) -> [String: JSONValue] {
-        ["first_name": .string(f.firstName), "last_name": .string(f.lastName), "mobile": .string(f.mobile.e164),
-         "email": .from(f.email), "notes": .from(f.notes)]
+    static func journalRecord(_ f: CustomerFields) -> CustomerCreated {
+        CustomerCreated(firstName: f.firstName, lastName: f.lastName, mobile: f.mobile.e164, email: f.email, notes: f.notes)
     }
 
     static func decode(_ row: any SQLRow) throws -> Customer {

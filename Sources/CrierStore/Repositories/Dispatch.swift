@@ -103,8 +103,9 @@ public struct Dispatch: Sendable {
             try await journal.appendAll(try rows.map { row in
                 JournalWriter.Entry(
                     venueId: try row.decode(column: "venue_id", as: Int64.self), customerId: try row.decode(column: "customer_id", as: Int64?.self),
-                    kind: JournalKind.messageUnknown, subjectType: "message", subjectId: try row.decode(column: "id", as: Int64.self),
-                    data: ["kind": .string(try row.decode(column: "kind", as: String.self)), "reason": .string(MessageReason.leaseExpired)])
+                    subjectId: try row.decode(column: "id", as: Int64.self),
+                    event: .messageMoved(.messageUnknown, MessageMoved(
+                        kind: MessageKind(rawValue: try row.decode(column: "kind", as: String.self)), reason: MessageReason.leaseExpired)))
             })
             return rows.count
         }

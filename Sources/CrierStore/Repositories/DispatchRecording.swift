@@ -136,12 +136,11 @@ extension Dispatch {
                      CAST(\(bind: next == .sent ? now.millisecondsSince1970 : nil) AS BIGINT),
                      CAST(\(bind: u.checkAfter?.millisecondsSince1970) AS BIGINT))
                     """)
-                if next != .scheduled {
+                if let kind = JournalKind.message(next) {
                     entries.append(JournalWriter.Entry(
-                        venueId: row.venueId, customerId: row.customerId, kind: "message.\(next.rawValue)", subjectType: "message",
-                        subjectId: change.id,
-                        data: ["kind": .string(row.kind), "reason": .from(u.reason), "error_code": .from(u.errorCode),
-                               "provider_message_id": .from(u.providerMessageId)]))
+                        venueId: row.venueId, customerId: row.customerId, subjectId: change.id,
+                        event: .messageMoved(kind, MessageMoved(
+                            kind: MessageKind(rawValue: row.kind), reason: u.reason, errorCode: u.errorCode, providerMessageId: u.providerMessageId))))
                 }
                 if u.reason == MessageReason.optedOut, let customerId = row.customerId {
                     optOuts.append((row.venueId, customerId, u.errorCode))

@@ -42,8 +42,7 @@ public struct Events: Sendable {
                         \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
                 """)
             try await JournalWriter(db: db, actor: actor, at: now).append(
-                venueId: venue.id, customerId: nil, kind: JournalKind.eventCreated, subjectType: "event", subjectId: id,
-                data: .object(Self.journalData(fields, zone: venue.timeZone)))
+                venueId: venue.id, customerId: nil, subjectId: id, .eventCreated(Self.journalRecord(fields)))
             let event = Event(
                 id: id, venueId: venue.id, name: fields.name, startsAt: fields.startsAt, endsAt: fields.endsAt,
                 capacity: fields.capacity, status: .scheduled, description: fields.description, createdAt: now, updatedAt: now)
@@ -91,9 +90,8 @@ public struct Events: Sendable {
             let before = EventFields(
                 name: old.name, startsAt: old.startsAt, endsAt: old.endsAt, capacity: old.capacity, description: old.description)
             let journal = JournalWriter(db: db, actor: actor, at: now)
-            try await journal.appendChanges(
-                venueId: venue.id, customerId: nil, kind: JournalKind.eventChanged, subjectType: "event", subjectId: id,
-                before: Self.journalData(before, zone: zone), after: Self.journalData(fields, zone: zone))
+            let change = EventChanged(from: Self.journalRecord(before), to: Self.journalRecord(fields))
+            if !change.isEmpty { try await journal.append(venueId: venue.id, customerId: nil, subjectId: id, .eventChanged(change)) }
             var event = old
             event.name = fields.name
             event.startsAt = fields.startsAt
@@ -125,8 +123,8 @@ public struct Events: Sendable {
                         updated_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: id)
                     """).run()
                 try await journal.append(
-                    venueId: venueId, customerId: nil, kind: JournalKind.eventCancelled, subjectType: "event", subjectId: id,
-                    data: ["name": .string(event.name), "text_attendees": .bool(textAttendees)])
+                    venueId: venueId, customerId: nil, subjectId: id,
+                    .eventCancelled(EventCancelled(name: event.name, textAttendees: textAttendees)))
                 try await outbox.withdrawPending(.event(id), reason: MessageReason.eventCancelled)
                 event.status = .cancelled
                 event.updatedAt = now
@@ -163,8 +161,7 @@ public struct Events: Sendable {
             }
             try await db.raw("DELETE FROM events WHERE id = \(bind: id) AND venue_id = \(bind: venueId)").run()
             try await JournalWriter(db: db, actor: actor, at: now).append(
-                venueId: venueId, customerId: nil, kind: JournalKind.eventDeleted, subjectType: "event", subjectId: id,
-                data: ["name": .string(event.name)])
+                venueId: venueId, customerId: nil, subjectId: id, .eventDeleted(EventDeleted(name: event.name)))
         }
     }
 
@@ -226,10 +223,8 @@ public struct Events: Sendable {
         }
     }
 
-    static func journalData(_ f: EventFields, zone: TimeZone) -> [String: JSONValue] {
-        ["name": .string(f.name), "starts_at": .string(EventTime.rfc3339(f.startsAt, in: zone)),
-         "ends_at": .from(f.endsAt.map { EventTime.rfc3339($0, in: zone) }), "capacity": .from(f.capacity),
-         "description": .from(f.description)]
+    static func journalRecord(_ f: EventFields) -> EventCreated {
+        EventCreated(name: f.name, startsAt: f.startsAt, endsAt: f.endsAt, capacity: f.capacity, description: f.description)
     }
 
     static func decode(_ row: any SQLRow) throws -> Event {

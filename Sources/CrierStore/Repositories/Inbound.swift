@@ -142,10 +142,9 @@ public struct Inbound: Sendable {
             for w in work {
                 guard let stored = inserted[w.text.provider + "\u{0}" + w.text.providerMessageId] else { continue }
                 entries.append(JournalWriter.Entry(
-                    venueId: w.item.venue.id, customerId: stored.customerId, kind: JournalKind.messageReceived, subjectType: "message",
-                    subjectId: stored.id,
-                    data: ["from": .string(w.sender), "keyword": .from(w.keyword?.rawValue),
-                           "matched": .bool(stored.customerId != nil), "provider_answered": .from(w.text.keywordHandled)]))
+                    venueId: w.item.venue.id, customerId: stored.customerId, subjectId: stored.id,
+                    event: .messageReceived(MessageReceived(
+                        from: w.sender, keyword: w.keyword, matched: stored.customerId != nil, providerAnswered: w.text.keywordHandled))))
             }
             try await journal.appendAll(entries)
             for w in work {
@@ -223,8 +222,7 @@ public struct Inbound: Sendable {
                 \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
             """)
         try await journal.append(
-            venueId: venue.id, customerId: customer?.id, kind: JournalKind.messageSent, subjectType: "message", subjectId: reply,
-            data: ["kind": .string(kind.rawValue), "in_reply_to": .number(Double(id))])
+            venueId: venue.id, customerId: customer?.id, subjectId: reply, .messageMoved(.messageSent, MessageMoved(kind: kind, inReplyTo: id)))
         return [body]
     }
 

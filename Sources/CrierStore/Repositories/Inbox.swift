@@ -83,9 +83,8 @@ public struct Inbox: Sendable {
             let journal = JournalWriter(db: db, actor: actor, at: now)
             for row in rows {
                 try await journal.append(
-                    venueId: venueId, customerId: customerId, kind: JournalKind.messageLinked, subjectType: "message",
-                    subjectId: try row.decode(column: "id", as: Int64.self),
-                    data: ["from": .from(item.message.from), "previous_customer_id": .from(item.message.customerId.map(Int.init))])
+                    venueId: venueId, customerId: customerId, subjectId: try row.decode(column: "id", as: Int64.self),
+                    .messageLinked(MessageLinked(from: item.message.from, previousCustomerId: item.message.customerId)))
             }
             return try await Self.fetch(db, venueId: venueId, id: id)
         }

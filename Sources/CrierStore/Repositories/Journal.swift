@@ -34,22 +34,22 @@ public struct Journal: Sendable {
         }
     }
 
-    /// Rows as entries, with one JSON decoder for them all (a projection reads hundreds at a time).
+    /// Rows as entries, with one codec for them all (a projection reads hundreds at a time).
     static func decode(_ rows: [any SQLRow]) throws -> [JournalEntry] {
-        let decoder = JSONDecoder()
-        return try rows.map { try decode($0, decoder) }
+        let codec = JournalCodec()
+        return try rows.map { try decode($0, codec) }
     }
 
-    static func decode(_ row: any SQLRow, _ decoder: JSONDecoder) throws -> JournalEntry {
+    static func decode(_ row: any SQLRow, _ codec: JournalCodec) throws -> JournalEntry {
         let text = try row.decode(column: "data", as: String.self)
         return JournalEntry(
             id: try row.decode(column: "id", as: Int64.self),
             venueId: try row.decode(column: "venue_id", as: Int64.self),
             customerId: try row.decode(column: "customer_id", as: Int64?.self),
-            kind: try row.decode(column: "kind", as: String.self),
+            event: codec.decode(kind: try row.decode(column: "kind", as: String.self), data: text),
             subjectType: try row.decode(column: "subject_type", as: String.self),
             subjectId: try row.decode(column: "subject_id", as: Int64.self),
-            data: (try? decoder.decode(JSONValue.self, from: Data(text.utf8))) ?? .null,
+            dataText: text,
             actor: try row.decode(column: "actor", as: String.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
     }

@@ -27,10 +27,8 @@ struct Outbox {
             """).all()
         guard let id = try rows.first?.decode(column: "id", as: Int64.self) else { return false }
         try await journal.append(
-            venueId: venueId, customerId: customerId, kind: reason == nil ? JournalKind.messageQueued : JournalKind.messageSkipped,
-            subjectType: "message", subjectId: id,
-            data: ["kind": .string(kind.rawValue), "booking_id": .from(bookingId.map(Int.init)),
-                   "scheduled_for": .string(EventTime.rfc3339(at, in: TimeZone(identifier: "UTC")!)), "reason": .from(reason)])
+            venueId: venueId, customerId: customerId, subjectId: id,
+            .messageMoved(reason == nil ? .messageQueued : .messageSkipped, MessageMoved(kind: kind, reason: reason, bookingId: bookingId, scheduledFor: at)))
         return true
     }
 
@@ -81,9 +79,9 @@ struct Outbox {
             try await journal.append(
                 venueId: try row.decode(column: "venue_id", as: Int64.self),
                 customerId: try row.decode(column: "customer_id", as: Int64?.self),
-                kind: status == .skipped ? JournalKind.messageSkipped : JournalKind.messageCancelled, subjectType: "message",
                 subjectId: try row.decode(column: "id", as: Int64.self),
-                data: ["kind": .string(try row.decode(column: "kind", as: String.self)), "reason": .string(reason)])
+                .messageMoved(status == .skipped ? .messageSkipped : .messageCancelled,
+                              MessageMoved(kind: MessageKind(rawValue: try row.decode(column: "kind", as: String.self)), reason: reason)))
         }
         return rows.count
     }

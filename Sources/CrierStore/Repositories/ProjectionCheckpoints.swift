@@ -9,16 +9,6 @@ import SQLKit
 public struct ProjectionCheckpoints: Sendable {
     let store: Store
 
-    /// How a call to `consume` ended.
-    public enum Outcome: Sendable, Equatable {
-        /// `count` entries applied; the checkpoint is now `position`.
-        case applied(count: Int, position: Int64)
-        /// Nothing new up to the high-water mark.
-        case caughtUp(position: Int64)
-        /// Another instance holds this projection's checkpoint right now.
-        case busy
-    }
-
     /// One checkpoint row.
     public struct Checkpoint: Sendable, Equatable {
         public var plugin: String
@@ -82,30 +72,81 @@ public struct ProjectionCheckpoints: Sendable {
         }
     }
 
-    /// Applies the next batch of at most `limit` entries up to `head`, moving the checkpoint with it.
-    public func consume(
-        plugin: String, projection: String, upTo head: Int64, limit: Int,
-        apply: @escaping @Sendable ([JournalEntry], any SQLDatabase) async throws -> Void
-    ) async throws -> Outcome {
-        let now = store.clock.now().millisecondsSince1970
-        let lock = store.engine.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-        return try await store.engine.transaction { db in
-            guard let row = try await db.raw("""
-                SELECT position FROM plugin_checkpoints WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)\(unsafeRaw: lock)
-                """).first()
-            else { return .busy }
-            let position = try row.decode(column: "position", as: Int64.self)
-            let entries = try await Journal.decode(db.raw("""
+    /// Entries after `position` up to `head` (at most `limit`), decoded once for every projection
+    /// that reads them. Read outside any write: the writer is not held while they are read.
+    public func entries(after position: Int64, upTo head: Int64, limit: Int) async throws -> [JournalEntry] {
+        try await store.engine.read { db in
+            try await Journal.decode(db.raw("""
                 SELECT \(unsafeRaw: Journal.columns) FROM journal WHERE id > \(bind: position) AND id <= \(bind: head)
                 ORDER BY id LIMIT \(bind: limit)
                 """).all())
-            guard let last = entries.last?.id else { return .caughtUp(position: position) }
-            try await apply(entries, db)
-            try await db.raw("""
-                UPDATE plugin_checkpoints SET position = \(bind: last), updated_at = \(bind: now)
-                WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)
-                """).run()
-            return .applied(count: entries.count, position: last)
+        }
+    }
+
+    /// One projection's part in applying a batch.
+    public struct Share: Sendable {
+        public var plugin: String
+        public var projection: String
+        /// Where its checkpoint was when the batch was read: it applies only if it is still there.
+        public var position: Int64
+        public var apply: @Sendable ([JournalEntry], any SQLDatabase) async throws -> Void
+
+        public init(plugin: String, projection: String, position: Int64, apply: @escaping @Sendable ([JournalEntry], any SQLDatabase) async throws -> Void) {
+            self.plugin = plugin
+            self.projection = projection
+            self.position = position
+            self.apply = apply
+        }
+    }
+
+    /// How one projection's share of a batch ended.
+    public enum ShareOutcome: Sendable, Equatable {
+        /// `count` entries applied; the checkpoint is now `position`.
+        case applied(count: Int, position: Int64)
+        /// Another instance holds this checkpoint, or moved it since the batch was read.
+        case busy
+        /// Its `apply` threw: its part is rolled back, its checkpoint stays, the others went on.
+        case failed(String)
+    }
+
+    /// Applies `entries` to every projection in `shares` (each gets the entries past its own
+    /// position), in one transaction: each in a savepoint of its own with the move of its
+    /// checkpoint, so one that throws is rolled back alone and is retried later.
+    public func apply(_ entries: [JournalEntry], to shares: [Share]) async throws -> [ShareOutcome] {
+        guard let last = entries.last?.id else { return shares.map { .applied(count: 0, position: $0.position) } }
+        let now = store.clock.now().millisecondsSince1970
+        let lock = store.engine.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        return try await store.engine.transaction { db in
+            var outcomes: [ShareOutcome] = []
+            for (n, share) in shares.enumerated() {
+                let row = try await db.raw("""
+                    SELECT position FROM plugin_checkpoints WHERE plugin = \(bind: share.plugin) AND projection = \(bind: share.projection)\(unsafeRaw: lock)
+                    """).first()
+                guard let row, try row.decode(column: "position", as: Int64.self) == share.position else {
+                    outcomes.append(.busy)
+                    continue
+                }
+                let part = entries.filter { $0.id > share.position }
+                guard !part.isEmpty else {
+                    outcomes.append(.applied(count: 0, position: share.position))
+                    continue
+                }
+                try await db.raw("SAVEPOINT projection_\(unsafeRaw: String(n))").run()
+                do {
+                    try await share.apply(part, db)
+                    try await db.raw("""
+                        UPDATE plugin_checkpoints SET position = \(bind: last), updated_at = \(bind: now)
+                        WHERE plugin = \(bind: share.plugin) AND projection = \(bind: share.projection)
+                        """).run()
+                    try await db.raw("RELEASE projection_\(unsafeRaw: String(n))").run()
+                    outcomes.append(.applied(count: part.count, position: last))
+                } catch let error where !(error is StoreUnavailable) {
+                    try await db.raw("ROLLBACK TO projection_\(unsafeRaw: String(n))").run()
+                    try await db.raw("RELEASE projection_\(unsafeRaw: String(n))").run()
+                    outcomes.append(.failed(String(describing: error)))
+                }
+            }
+            return outcomes
         }
     }
 

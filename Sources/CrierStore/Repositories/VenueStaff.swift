@@ -51,8 +51,7 @@ extension StaffAccounts {
                     userId = try await Self.insert(db, email: email, passwordHash: passwordHash, venueId: venueId, role: role, now: now).id
                 }
                 try await JournalWriter(db: db, actor: actor, at: now).append(
-                    venueId: venueId, customerId: nil, kind: JournalKind.staffAdded, subjectType: "staff", subjectId: userId,
-                    data: ["email": .string(email), "role": .string(role.rawValue)])
+                    venueId: venueId, customerId: nil, subjectId: userId, .staffAdded(StaffChanged(email: email, role: role)))
                 return StaffMember(userId: userId, email: email, role: role, createdAt: created)
             }
         }
@@ -72,8 +71,8 @@ extension StaffAccounts {
                 UPDATE memberships SET role = \(bind: role.rawValue) WHERE user_id = \(bind: userId) AND venue_id = \(bind: venueId)
                 """).run()
             try await JournalWriter(db: db, actor: actor, at: now).append(
-                venueId: venueId, customerId: nil, kind: JournalKind.staffRoleChanged, subjectType: "staff", subjectId: userId,
-                data: ["email": .string(member.email), "role": .string(role.rawValue), "was": .string(member.role.rawValue)])
+                venueId: venueId, customerId: nil, subjectId: userId,
+                .staffRoleChanged(StaffChanged(email: member.email, role: role, was: member.role)))
         }
     }
 
@@ -87,8 +86,7 @@ extension StaffAccounts {
             try Self.refuseLastOwner(member, staff, doing: "remove")
             try await db.raw("DELETE FROM memberships WHERE user_id = \(bind: userId) AND venue_id = \(bind: venueId)").run()
             try await JournalWriter(db: db, actor: actor, at: now).append(
-                venueId: venueId, customerId: nil, kind: JournalKind.staffRemoved, subjectType: "staff", subjectId: userId,
-                data: ["email": .string(member.email), "role": .string(member.role.rawValue)])
+                venueId: venueId, customerId: nil, subjectId: userId, .staffRemoved(StaffChanged(email: member.email, role: member.role)))
         }
     }
 

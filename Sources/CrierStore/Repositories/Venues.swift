@@ -29,8 +29,8 @@ public struct Venues: Sendable {
                     defaultRegion: settings.defaultRegion, quietHours: settings.quietHours,
                     smsEnabled: settings.smsEnabled, createdAt: now)
                 try await JournalWriter(db: db, actor: actor, at: now).append(
-                    venueId: id, customerId: nil, kind: JournalKind.venueCreated, subjectType: "venue", subjectId: id,
-                    data: ["slug": .string(venue.slug), "name": .string(venue.name), "timezone": .string(venue.timezone)])
+                    venueId: id, customerId: nil, subjectId: id,
+                    .venueCreated(VenueCreated(slug: venue.slug, name: venue.name, timezone: venue.timezone)))
                 return venue
             }
         } catch let error where store.engine.isUniqueViolation(error) {
@@ -104,9 +104,10 @@ public struct Venues: Sendable {
                 updated_at = \(bind: now.millisecondsSince1970)
             WHERE id = \(bind: id)
             """).run()
-        try await JournalWriter(db: db, actor: actor, at: now).appendChanges(
-            venueId: id, customerId: nil, kind: JournalKind.venueChanged, subjectType: "venue", subjectId: id,
-            before: Self.journalData(current), after: Self.journalData(new))
+        let changes = Self.changes(current, new)
+        if !changes.isEmpty {
+            try await JournalWriter(db: db, actor: actor, at: now).append(venueId: id, customerId: nil, subjectId: id, .venueChanged(changes))
+        }
         var venue = old
         venue.name = new.name
         venue.timezone = new.timezone
@@ -153,8 +154,8 @@ public struct Venues: Sendable {
             }
             // The journal records which settings changed, never their values.
             try await JournalWriter(db: db, actor: actor, at: now).append(
-                venueId: venueId, customerId: nil, kind: JournalKind.venueChanged, subjectType: "venue", subjectId: venueId,
-                data: ["provider": .string(id), "settings_set": .array(settings.keys.sorted().map(JSONValue.string))])
+                venueId: venueId, customerId: nil, subjectId: venueId,
+                .venueChanged(VenueChanged(provider: id, settingsSet: settings.keys.sorted())))
         }
     }
 
@@ -178,10 +179,14 @@ public struct Venues: Sendable {
         }
     }
 
-    static func journalData(_ s: VenueSettings) -> [String: JSONValue] {
-        ["name": .string(s.name), "timezone": .string(s.timezone), "default_region": .string(s.defaultRegion),
-         "quiet_hours": s.quietHours.map { ["start": .string($0.start.description), "end": .string($0.end.description)] } ?? .null,
-         "sms_enabled": .bool(s.smsEnabled)]
+    static func changes(_ old: VenueSettings, _ new: VenueSettings) -> VenueChanged {
+        func hours(_ s: VenueSettings) -> JournalQuietHours? {
+            s.quietHours.map { JournalQuietHours(start: $0.start.description, end: $0.end.description) }
+        }
+        return VenueChanged(
+            name: .between(old.name, new.name), timezone: .between(old.timezone, new.timezone),
+            defaultRegion: .between(old.defaultRegion, new.defaultRegion), quietHours: .between(hours(old), hours(new)),
+            smsEnabled: .between(old.smsEnabled, new.smsEnabled))
     }
 
     static func decode(_ row: any SQLRow) throws -> Venue {
