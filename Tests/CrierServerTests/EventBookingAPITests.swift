@@ -85,6 +85,57 @@ struct EventBookingAPITests {
         }
     }
 
+    /// A PATCH that changes fields and status together is one transaction: with the status change
+    /// refused by the database (a trigger), the field change is not kept either.
+    @Test(arguments: TestEngines.all)
+    func aPatchOfFieldsAndStatusIsOneTransaction(engine: EngineKind) async throws {
+        try await APIHarness.run(engine) { api in
+            let event = try await api.event(capacity: "10")
+            let ann = try await api.customer()
+            let bob = try await api.customer("Bob", "Ray", mobile: "07700 900124")
+            let first = try await api.booking(customer: ann, event: event, seats: 2)
+            let both = try await api.patch("/api/v1/bookings/\(first)", #"{"seats":3,"status":"cancelled"}"#)
+            #expect(both.status == .ok && both["seats"] == 3 && both["status"] == "cancelled")
+            let kinds = try await api.store.journal.after(id: 0, limit: 1000).filter { $0.subjectId == first && $0.subjectType == "booking" }.map(\.kind)
+            #expect(kinds == ["booking.created", "booking.changed", "booking.cancelled"])
+
+            let second = try await api.booking(customer: bob, event: event, seats: 2)
+            try await Self.refuseCancelling(api.store, table: "bookings")
+            let before = try await api.store.checkpoints.journalHead()
+            let refused = try await api.patch("/api/v1/bookings/\(second)", #"{"seats":4,"status":"cancelled"}"#)
+            #expect(refused.status == .internalServerError)
+            let kept = try await api.get("/api/v1/bookings/\(second)")
+            #expect(kept["seats"] == 2 && kept["status"] == "active")
+            try await Self.refuseCancelling(api.store, table: "events")
+            let refusedEvent = try await api.patch("/api/v1/events/\(event)", #"{"name":"Quiz night","status":"cancelled"}"#)
+            #expect(refusedEvent.status == .internalServerError)
+            let keptEvent = try await api.get("/api/v1/events/\(event)")
+            #expect(keptEvent["name"] == "Quiz" && keptEvent["status"] == "scheduled")
+            #expect(try await api.store.checkpoints.journalHead() == before)
+        }
+    }
+
+    /// Makes the database refuse to set `table`'s status to cancelled.
+    static func refuseCancelling(_ store: Store, table: String) async throws {
+        try await store.engine.transaction { db in
+            switch store.engine.kind {
+            case .sqlite:
+                try await db.raw("""
+                    CREATE TRIGGER refuse_\(unsafeRaw: table) BEFORE UPDATE OF status ON \(unsafeRaw: table) WHEN NEW.status = 'cancelled'
+                    BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                    """).run()
+            case .postgres:
+                try await db.raw("""
+                    CREATE FUNCTION refuse_\(unsafeRaw: table)() RETURNS trigger AS $$
+                    BEGIN IF NEW.status = 'cancelled' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
+                    """).run()
+                try await db.raw("""
+                    CREATE TRIGGER refuse_\(unsafeRaw: table) BEFORE UPDATE ON \(unsafeRaw: table) FOR EACH ROW EXECUTE FUNCTION refuse_\(unsafeRaw: table)()
+                    """).run()
+            }
+        }
+    }
+
     @Test(arguments: TestEngines.all)
     func eventsCanBeEditedCancelledAndDeleted(engine: EngineKind) async throws {
         try await APIHarness.run(engine) { api in

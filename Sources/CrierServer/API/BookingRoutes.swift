@@ -66,10 +66,11 @@ struct BookingRoutes {
                 throw CrierError.conflict(code: "booking_cancelled", message: "a cancelled booking can't be reactivated; book again",
                                           fields: ["status": "can't go from cancelled back to active"])
             }
-            if seats != nil || notes != nil {
-                booking = try await store.bookings.update(venueId: venue.id, id: id, seats: seats ?? nil, notes: notes, actor: context.actor)
+            if seats != nil || notes != nil || cancel {
+                // Fields and status together, in one transaction.
+                booking = try await store.bookings.update(
+                    venueId: venue.id, id: id, seats: seats ?? nil, notes: notes, cancel: cancel, actor: context.actor)
             }
-            if cancel { booking = try await store.bookings.cancel(venueId: venue.id, id: id, actor: context.actor) }
             return JSONResponse(Representation.booking(booking))
         }
         bookings.post(":id/cancel") { _, context in

@@ -5,6 +5,21 @@ import Hummingbird
 /// `/api/v1/events`: times are RFC 3339 with an offset or local `YYYY-MM-DDTHH:MM` in the venue's zone.
 struct EventRoutes {
     let store: Store
+    /// What a PATCH changes in an event's fields (a key left out keeps its value).
+    static func edit(name: String??, startsAt: String??, endsAt: String??, capacity: Int??, description: String??)
+        -> @Sendable (EventInput) -> EventInput
+    {
+        { input in
+            var input = input
+            if let name { input.name = name }
+            if let startsAt { input.startsAt = startsAt }
+            if let endsAt { input.endsAt = endsAt }
+            if let capacity { input.capacity = capacity }
+            if let description { input.description = description }
+            return input
+        }
+    }
+
     static let fields: Set<String> = ["name", "starts_at", "ends_at", "capacity", "description"]
 
     func register(on api: RouterGroup<CrierRequestContext>) {
@@ -51,18 +66,13 @@ struct EventRoutes {
                                           fields: ["status": "can't go from cancelled back to scheduled"])
             }
             var event = current
-            if [name, start, end, description].contains(where: { $0 != nil }) || capacity != nil {
-                event = try await store.events.update(venue: venue, id: id, actor: context.actor) { input in
-                    var input = input
-                    if let name { input.name = name }
-                    if let start { input.startsAt = start }
-                    if let end { input.endsAt = end }
-                    if let capacity { input.capacity = capacity }
-                    if let description { input.description = description }
-                    return input
-                }
+            let changesFields = [name, start, end, description].contains(where: { $0 != nil }) || capacity != nil
+            if changesFields || target == .cancelled {
+                // Fields and status together, in one transaction.
+                let change = changesFields
+                    ? Self.edit(name: name, startsAt: start, endsAt: end, capacity: capacity, description: description) : nil
+                event = try await store.events.update(venue: venue, id: id, cancel: target == .cancelled, actor: context.actor, change: change)
             }
-            if target == .cancelled { event = try await store.events.cancel(venueId: venue.id, id: id, actor: context.actor) }
             return JSONResponse(Representation.event(event, zone: venue.timeZone))
         }
         events.post(":id/cancel") { request, context in

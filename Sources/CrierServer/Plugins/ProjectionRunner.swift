@@ -13,7 +13,11 @@ import ServiceLifecycle
 public struct ProjectionRunner: Service {
     let host: PluginHost
     let store: Store
+    /// Entries per batch for a projection backfilling (far behind): throughput first.
     let batchSize: Int
+    /// Entries per batch for a live projection: each batch holds SQLite's single writer, so a live
+    /// batch is kept to a few milliseconds of it and webhooks queued behind it wait no longer.
+    var liveBatchSize = 100
     var interval: Duration = .seconds(1)
     /// A projection with more than this many entries to read is backfilling: logged with its progress.
     static let backfillThreshold = 2_000
@@ -67,7 +71,8 @@ public struct ProjectionRunner: Service {
             // Live projections (furthest along) first, then each group behind them: one batch each per round.
             let groups = Dictionary(grouping: open, by: { positions[$0] }).sorted { $0.key > $1.key }
             for (position, members) in groups {
-                let entries = try await store.checkpoints.entries(after: position, upTo: head, limit: batchSize)
+                let limit = head - position > Self.backfillThreshold ? batchSize : min(batchSize, liveBatchSize)
+                let entries = try await store.checkpoints.entries(after: position, upTo: head, limit: limit)
                 guard !entries.isEmpty else {
                     members.forEach { open.remove($0) }
                     continue

@@ -82,70 +82,80 @@ public struct Bookings: Sendable {
         try await store.engine.read { db in try await Self.fetch(db, venueId: venueId, id: id) }
     }
 
-    /// Changes seats and/or notes of an active booking (nil = keep; `notes: .some(nil)` clears).
-    public func update(venueId: Int64, id: Int64, seats: Int?, notes: String??, actor: Actor) async throws -> Booking {
+    /// Changes seats and/or notes of an active booking (nil = keep; `notes: .some(nil)` clears),
+    /// and with `cancel` cancels it too: all in one transaction, so a failure leaves neither.
+    public func update(venueId: Int64, id: Int64, seats: Int?, notes: String??, cancel: Bool = false, actor: Actor) async throws -> Booking {
         let now = store.clock.now()
         return try await store.engine.transaction { db in
-            var booking = try await Self.fetch(db, venueId: venueId, id: id)
-            let valid: (seats: Int, notes: String?)
-            do throws(FieldErrors) { valid = try BookingRules.validate(seats: seats ?? booking.seats, notes: notes ?? booking.notes) } catch {
-                throw CrierError.invalid(error)
-            }
-            guard valid.seats != booking.seats || valid.notes != booking.notes else { return booking }
-            guard booking.status == .active else {
-                throw CrierError.conflict(code: "booking_cancelled", message: "a cancelled booking can't be changed")
-            }
-            let event = try await Events.fetch(db, venueId: venueId, id: booking.eventId, lock: true)
-            if valid.seats != booking.seats {
-                try Self.refuseClosedEvent(event, now: now)
-                try await Self.refuseOverCapacity(db, event: event, current: booking.seats, requested: valid.seats)
-            }
-            try await db.raw("""
-                UPDATE bookings SET seats = \(bind: valid.seats), notes = \(bind: valid.notes), updated_at = \(bind: now.millisecondsSince1970)
-                WHERE id = \(bind: id)
-                """).run()
-            let journal = JournalWriter(db: db, actor: actor, at: now)
-            let change = BookingChanged(
-                eventId: booking.eventId, eventName: event.name, seats: .between(booking.seats, valid.seats), notes: .between(booking.notes, valid.notes))
-            if !change.isEmpty {
-                let entry = try await journal.append(venueId: venueId, customerId: booking.customerId, subjectId: id, .bookingChanged(change))
-                let customer = try await Customers.fetch(db, venueId: venueId, id: booking.customerId)
-                try await Outbox(db: db, journal: journal).enqueue(
-                    venueId: venueId, customerId: booking.customerId, bookingId: id, eventId: booking.eventId, kind: .bookingChanged,
-                    to: customer.mobile, key: "booking_changed:booking:\(id):\(entry)", at: now)
-            }
-            booking.seats = valid.seats
-            booking.notes = valid.notes
-            booking.updatedAt = now
-            return booking
+            let booking = seats == nil && notes == nil
+                ? try await Self.fetch(db, venueId: venueId, id: id)
+                : try await Self.change(db, venueId: venueId, id: id, seats: seats, notes: notes, actor: actor, now: now)
+            return cancel ? try await Self.cancel(db, venueId: venueId, id: id, actor: actor, now: now) : booking
         }
+    }
+
+    static func change(_ db: any SQLDatabase, venueId: Int64, id: Int64, seats: Int?, notes: String??, actor: Actor, now: Date) async throws -> Booking {
+        var booking = try await Self.fetch(db, venueId: venueId, id: id)
+        let valid: (seats: Int, notes: String?)
+        do throws(FieldErrors) { valid = try BookingRules.validate(seats: seats ?? booking.seats, notes: notes ?? booking.notes) } catch {
+            throw CrierError.invalid(error)
+        }
+        guard valid.seats != booking.seats || valid.notes != booking.notes else { return booking }
+        guard booking.status == .active else {
+            throw CrierError.conflict(code: "booking_cancelled", message: "a cancelled booking can't be changed")
+        }
+        let event = try await Events.fetch(db, venueId: venueId, id: booking.eventId, lock: true)
+        if valid.seats != booking.seats {
+            try Self.refuseClosedEvent(event, now: now)
+            try await Self.refuseOverCapacity(db, event: event, current: booking.seats, requested: valid.seats)
+        }
+        try await db.raw("""
+            UPDATE bookings SET seats = \(bind: valid.seats), notes = \(bind: valid.notes), updated_at = \(bind: now.millisecondsSince1970)
+            WHERE id = \(bind: id)
+            """).run()
+        let journal = JournalWriter(db: db, actor: actor, at: now)
+        let change = BookingChanged(
+            eventId: booking.eventId, eventName: event.name, seats: .between(booking.seats, valid.seats), notes: .between(booking.notes, valid.notes))
+        if !change.isEmpty {
+            let entry = try await journal.append(venueId: venueId, customerId: booking.customerId, subjectId: id, .bookingChanged(change))
+            let customer = try await Customers.fetch(db, venueId: venueId, id: booking.customerId)
+            try await Outbox(db: db, journal: journal).enqueue(
+                venueId: venueId, customerId: booking.customerId, bookingId: id, eventId: booking.eventId, kind: .bookingChanged,
+                to: customer.mobile, key: "booking_changed:booking:\(id):\(entry)", at: now)
+        }
+        booking.seats = valid.seats
+        booking.notes = valid.notes
+        booking.updatedAt = now
+        return booking
     }
 
     /// Cancels an active booking; cancelling a cancelled booking changes nothing.
     public func cancel(venueId: Int64, id: Int64, actor: Actor) async throws -> Booking {
         let now = store.clock.now()
-        return try await store.engine.transaction { db in
-            var booking = try await Self.fetch(db, venueId: venueId, id: id)
-            guard booking.status == .active else { return booking }
-            try await db.raw("""
-                UPDATE bookings SET status = 'cancelled', cancelled_at = \(bind: now.millisecondsSince1970),
-                    updated_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: id)
-                """).run()
-            let journal = JournalWriter(db: db, actor: actor, at: now)
-            try await journal.append(
-                venueId: venueId, customerId: booking.customerId, subjectId: id,
-                .bookingCancelled(BookingCancelled(eventId: booking.eventId, seats: booking.seats)))
-            let outbox = Outbox(db: db, journal: journal)
-            try await outbox.withdrawPending(.booking(id), reason: MessageReason.bookingCancelled)
-            let customer = try await Customers.fetch(db, venueId: venueId, id: booking.customerId)
-            try await outbox.enqueue(
-                venueId: venueId, customerId: booking.customerId, bookingId: id, eventId: booking.eventId, kind: .bookingCancelled,
-                to: customer.mobile, key: "booking_cancelled:booking:\(id)", at: now)
-            booking.status = .cancelled
-            booking.cancelledAt = now
-            booking.updatedAt = now
-            return booking
-        }
+        return try await store.engine.transaction { db in try await Self.cancel(db, venueId: venueId, id: id, actor: actor, now: now) }
+    }
+
+    static func cancel(_ db: any SQLDatabase, venueId: Int64, id: Int64, actor: Actor, now: Date) async throws -> Booking {
+        var booking = try await Self.fetch(db, venueId: venueId, id: id)
+        guard booking.status == .active else { return booking }
+        try await db.raw("""
+            UPDATE bookings SET status = 'cancelled', cancelled_at = \(bind: now.millisecondsSince1970),
+                updated_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: id)
+            """).run()
+        let journal = JournalWriter(db: db, actor: actor, at: now)
+        try await journal.append(
+            venueId: venueId, customerId: booking.customerId, subjectId: id,
+            .bookingCancelled(BookingCancelled(eventId: booking.eventId, seats: booking.seats)))
+        let outbox = Outbox(db: db, journal: journal)
+        try await outbox.withdrawPending(.booking(id), reason: MessageReason.bookingCancelled)
+        let customer = try await Customers.fetch(db, venueId: venueId, id: booking.customerId)
+        try await outbox.enqueue(
+            venueId: venueId, customerId: booking.customerId, bookingId: id, eventId: booking.eventId, kind: .bookingCancelled,
+            to: customer.mobile, key: "booking_cancelled:booking:\(id)", at: now)
+        booking.status = .cancelled
+        booking.cancelledAt = now
+        booking.updatedAt = now
+        return booking
     }
 
     public func delete(venueId: Int64, id: Int64, actor: Actor) async throws {

@@ -59,52 +59,71 @@ public struct Events: Sendable {
 
     /// Applies `change` to the event's current fields and saves. Capacity may not drop below the
     /// seats already booked; a new start must be in the future.
+    /// With `cancel`, the event is cancelled too, in the same transaction: a failure leaves neither.
     public func update(
-        venue: Venue, id: Int64, actor: Actor, change: @escaping @Sendable (EventInput) -> EventInput
+        venue: Venue, id: Int64, cancel: Bool = false, actor: Actor, change: (@Sendable (EventInput) -> EventInput)?
     ) async throws -> EventSummary {
         let now = store.clock.now()
-        let zone = venue.timeZone
         return try await store.engine.transaction { db in
-            let old = try await Self.fetch(db, venueId: venue.id, id: id, lock: true)
-            let input = change(EventInput(old, zone: zone))
-            let fields: EventFields
-            do throws(FieldErrors) {
-                let startUnchanged = input.startsAt.flatMap { EventTime.parse($0, in: zone).ok } == old.startsAt
-                fields = try input.validated(zone: zone, now: now, allowPastStart: startUnchanged)
-            } catch { throw CrierError.invalid(error) }
-            // Bookings don't change here: count them once, for the check and for the answer.
-            var summary = try await Self.summaries(db, [old])[0]
-            let booked = summary.seatsBooked
-            if let capacity = fields.capacity, capacity < booked {
-                throw CrierError.conflict(
-                    code: "capacity_below_bookings",
-                    message: "\(booked) seats are already booked; capacity can't be \(capacity)",
-                    fields: ["capacity": "must be at least \(booked): that many seats are booked"])
+            var summary: EventSummary
+            if let change {
+                summary = try await Self.change(db, venue: venue, id: id, actor: actor, now: now, change: change)
+            } else {
+                summary = try await Self.summaries(db, [try await Self.fetch(db, venueId: venue.id, id: id, lock: true)])[0]
             }
-            try await db.raw("""
-                UPDATE events SET name = \(bind: fields.name), starts_at = \(bind: fields.startsAt.millisecondsSince1970),
-                    ends_at = \(bind: fields.endsAt?.millisecondsSince1970), capacity = \(bind: fields.capacity),
-                    description = \(bind: fields.description), updated_at = \(bind: now.millisecondsSince1970)
-                WHERE id = \(bind: id)
-                """).run()
-            let before = EventFields(
-                name: old.name, startsAt: old.startsAt, endsAt: old.endsAt, capacity: old.capacity, description: old.description)
-            let journal = JournalWriter(db: db, actor: actor, at: now)
-            let change = EventChanged(from: Self.journalRecord(before), to: Self.journalRecord(fields))
-            if !change.isEmpty { try await journal.append(venueId: venue.id, customerId: nil, subjectId: id, .eventChanged(change)) }
-            var event = old
-            event.name = fields.name
-            event.startsAt = fields.startsAt
-            event.endsAt = fields.endsAt
-            event.capacity = fields.capacity
-            event.description = fields.description
-            event.updatedAt = now
-            if event.startsAt != old.startsAt {
-                try await Outbox(db: db, journal: journal).retimeReminders(event: event, venue: venue)
-            }
-            summary.event = event
+            if cancel { summary = try await Self.cancel(db, venueId: venue.id, id: id, textAttendees: false, actor: actor, now: now) }
             return summary
         }
+    }
+
+    /// Applies `change` to the event's current fields and saves (see `update`).
+    public func update(venue: Venue, id: Int64, actor: Actor, change: @escaping @Sendable (EventInput) -> EventInput) async throws -> EventSummary {
+        try await update(venue: venue, id: id, cancel: false, actor: actor, change: Optional(change))
+    }
+
+    static func change(
+        _ db: any SQLDatabase, venue: Venue, id: Int64, actor: Actor, now: Date, change: @Sendable (EventInput) -> EventInput
+    ) async throws -> EventSummary {
+        let zone = venue.timeZone
+        let old = try await Self.fetch(db, venueId: venue.id, id: id, lock: true)
+        let input = change(EventInput(old, zone: zone))
+        let fields: EventFields
+        do throws(FieldErrors) {
+            let startUnchanged = input.startsAt.flatMap { EventTime.parse($0, in: zone).ok } == old.startsAt
+            fields = try input.validated(zone: zone, now: now, allowPastStart: startUnchanged)
+        } catch { throw CrierError.invalid(error) }
+        // Bookings don't change here: count them once, for the check and for the answer.
+        var summary = try await Self.summaries(db, [old])[0]
+        let booked = summary.seatsBooked
+        if let capacity = fields.capacity, capacity < booked {
+            throw CrierError.conflict(
+                code: "capacity_below_bookings",
+                message: "\(booked) seats are already booked; capacity can't be \(capacity)",
+                fields: ["capacity": "must be at least \(booked): that many seats are booked"])
+        }
+        try await db.raw("""
+            UPDATE events SET name = \(bind: fields.name), starts_at = \(bind: fields.startsAt.millisecondsSince1970),
+                ends_at = \(bind: fields.endsAt?.millisecondsSince1970), capacity = \(bind: fields.capacity),
+                description = \(bind: fields.description), updated_at = \(bind: now.millisecondsSince1970)
+            WHERE id = \(bind: id)
+            """).run()
+        let before = EventFields(
+            name: old.name, startsAt: old.startsAt, endsAt: old.endsAt, capacity: old.capacity, description: old.description)
+        let journal = JournalWriter(db: db, actor: actor, at: now)
+        let change = EventChanged(from: Self.journalRecord(before), to: Self.journalRecord(fields))
+        if !change.isEmpty { try await journal.append(venueId: venue.id, customerId: nil, subjectId: id, .eventChanged(change)) }
+        var event = old
+        event.name = fields.name
+        event.startsAt = fields.startsAt
+        event.endsAt = fields.endsAt
+        event.capacity = fields.capacity
+        event.description = fields.description
+        event.updatedAt = now
+        if event.startsAt != old.startsAt {
+            try await Outbox(db: db, journal: journal).retimeReminders(event: event, venue: venue)
+        }
+        summary.event = event
+        return summary
     }
 
     /// Cancels an event. Its bookings stay (they record who was coming); cancelling twice changes nothing.
@@ -114,36 +133,40 @@ public struct Events: Sendable {
     public func cancel(venueId: Int64, id: Int64, textAttendees: Bool = false, actor: Actor) async throws -> EventSummary {
         let now = store.clock.now()
         return try await store.engine.transaction { db in
-            var event = try await Self.fetch(db, venueId: venueId, id: id, lock: true)
-            let journal = JournalWriter(db: db, actor: actor, at: now)
-            let outbox = Outbox(db: db, journal: journal)
-            if event.status == .scheduled {
-                try await db.raw("""
-                    UPDATE events SET status = \(bind: EventStatus.cancelled.rawValue), cancelled_at = \(bind: now.millisecondsSince1970),
-                        updated_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: id)
-                    """).run()
-                try await journal.append(
-                    venueId: venueId, customerId: nil, subjectId: id,
-                    .eventCancelled(EventCancelled(name: event.name, textAttendees: textAttendees)))
-                try await outbox.withdrawPending(.event(id), reason: MessageReason.eventCancelled)
-                event.status = .cancelled
-                event.updatedAt = now
-            }
-            if textAttendees {
-                let attendees = try await db.raw("""
-                    SELECT b.id, b.customer_id, c.mobile FROM bookings b JOIN customers c ON c.id = b.customer_id
-                    WHERE b.event_id = \(bind: id) AND b.status = 'active' ORDER BY b.id
-                    """).all()
-                for row in attendees {
-                    let bookingId = try row.decode(column: "id", as: Int64.self)
-                    try await outbox.enqueue(
-                        venueId: venueId, customerId: try row.decode(column: "customer_id", as: Int64.self), bookingId: bookingId,
-                        eventId: id, kind: .bookingCancelled, to: PhoneNumber(trusted: try row.decode(column: "mobile", as: String.self)),
-                        key: "booking_cancelled:booking:\(bookingId)", at: now)
-                }
-            }
-            return try await Self.summaries(db, [event])[0]
+            try await Self.cancel(db, venueId: venueId, id: id, textAttendees: textAttendees, actor: actor, now: now)
         }
+    }
+
+    static func cancel(_ db: any SQLDatabase, venueId: Int64, id: Int64, textAttendees: Bool, actor: Actor, now: Date) async throws -> EventSummary {
+        var event = try await Self.fetch(db, venueId: venueId, id: id, lock: true)
+        let journal = JournalWriter(db: db, actor: actor, at: now)
+        let outbox = Outbox(db: db, journal: journal)
+        if event.status == .scheduled {
+            try await db.raw("""
+                UPDATE events SET status = \(bind: EventStatus.cancelled.rawValue), cancelled_at = \(bind: now.millisecondsSince1970),
+                    updated_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: id)
+                """).run()
+            try await journal.append(
+                venueId: venueId, customerId: nil, subjectId: id,
+                .eventCancelled(EventCancelled(name: event.name, textAttendees: textAttendees)))
+            try await outbox.withdrawPending(.event(id), reason: MessageReason.eventCancelled)
+            event.status = .cancelled
+            event.updatedAt = now
+        }
+        if textAttendees {
+            let attendees = try await db.raw("""
+                SELECT b.id, b.customer_id, c.mobile FROM bookings b JOIN customers c ON c.id = b.customer_id
+                WHERE b.event_id = \(bind: id) AND b.status = 'active' ORDER BY b.id
+                """).all()
+            for row in attendees {
+                let bookingId = try row.decode(column: "id", as: Int64.self)
+                try await outbox.enqueue(
+                    venueId: venueId, customerId: try row.decode(column: "customer_id", as: Int64.self), bookingId: bookingId,
+                    eventId: id, kind: .bookingCancelled, to: PhoneNumber(trusted: try row.decode(column: "mobile", as: String.self)),
+                    key: "booking_cancelled:booking:\(bookingId)", at: now)
+            }
+        }
+        return try await Self.summaries(db, [event])[0]
     }
 
     /// Deletes an event entered by mistake. One with active bookings must be cancelled instead,
