@@ -131,16 +131,17 @@ let package = Package(
         .target(
             name: "Exports", dependencies: ["CrierPluginKit"], path: "Plugins/Exports/Sources", resources: [.copy("Templates")],
             swiftSettings: strict),
+        // The plugins built into the binary, shared by `crier` and `crier-bench`.
+        .target(
+            name: "CrierBuiltIns",
+            dependencies: ["CrierPluginKit", "Twilio", "Vonage", "Telnyx", "Contacts", "Timeline", "Exports"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "crier",
             dependencies: [
                 "CrierServer",
-                "Twilio",
-                "Vonage",
-                "Telnyx",
-                "Contacts",
-                "Timeline",
-                "Exports",
+                "CrierBuiltIns",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -150,6 +151,7 @@ let package = Package(
             dependencies: [
                 "CrierStore",
                 "CrierServer",
+                "CrierBuiltIns",
                 "Twilio",
                 "Contacts",
                 "Exports",

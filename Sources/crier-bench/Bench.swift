@@ -1,5 +1,7 @@
 import ArgumentParser
 import CrierCore
+import CrierPluginKit
+import CrierServer
 import CrierStore
 import Foundation
 import Logging
@@ -76,11 +78,28 @@ struct StoreBench: AsyncParsableCommand {
     @Option(help: "Events to spread bookings over.") var events = 100
     @Option(help: "Single bookings timed one by one for the latency figures.") var samples = 2_000
     @Option(help: "Concurrent clients for the throughput figure.") var concurrency = 16
+    @OptionGroup var configurations: Configurations
+
     func run() async throws {
         print("store: \(customers) customers, \(events) events, \(customers) bookings, \(samples) timed bookings, \(concurrency) concurrent clients")
+        print("  (default: every built-in plugin's projections and the scheduler running, as `crier serve`; plugin-free for comparison)")
         print(StoreFigures.header)
-        try await engines.each(maxConnections: concurrency + 4) { engine, store in
-            print(try await measure(store, engine: engine).line)
+        for configuration in configurations.all {
+            try await engines.each(maxConnections: concurrency + 4) { engine, store in
+                var logger = Logger(label: "bench")
+                logger.logLevel = .error
+                // The scheduler sends the confirmations the bookings queue, through the console provider (a fresh install's).
+                var settings = Dispatcher.Settings()
+                settings.sendsPerSecond = 1_000_000
+                settings.burst = 1_000_000
+                let scheduler = try Dispatcher(
+                    store: store, providers: [ConsoleProvider(id: "console", write: { _ in })], settings: settings, publicURL: nil, logger: logger)
+                var row = try await ShippedServices.running(store, plugins: configuration.plugins, scheduler: scheduler) {
+                    try await measure(store, engine: engine)
+                }
+                row.configuration = configuration.name
+                print(row.line)
+            }
         }
     }
 
@@ -155,13 +174,15 @@ struct StoreBench: AsyncParsableCommand {
 /// One engine's figures.
 struct StoreFigures {
     var engine: String
+    var configuration = "default"
     var eventsPerSecond = 0.0, customersPerSecond = 0.0, bookingsPerSecond = 0.0
     var p50 = 0.0, p99 = 0.0, concurrentPerSecond = 0.0
 
-    static let header = "engine     events/s  customers/s  bookings/s  booking p50 ms  booking p99 ms  concurrent bookings/s"
+    static let header = "configuration  engine     events/s  customers/s  bookings/s  booking p50 ms  booking p99 ms  concurrent bookings/s"
     var line: String {
-        String(format: "%-9@ %9.0f %12.0f %11.0f %15.2f %15.2f %22.0f", engine as NSString, eventsPerSecond, customersPerSecond,
-               bookingsPerSecond, p50, p99, concurrentPerSecond)
+        configuration.padding(toLength: 14, withPad: " ", startingAt: 0) + " " + engine.padding(toLength: 9, withPad: " ", startingAt: 0)
+            + String(format: " %9.0f %12.0f %11.0f %15.2f %15.2f %22.0f", eventsPerSecond, customersPerSecond, bookingsPerSecond, p50, p99,
+                     concurrentPerSecond)
     }
 }
 

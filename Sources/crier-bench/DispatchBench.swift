@@ -16,14 +16,18 @@ struct DispatchBench: AsyncParsableCommand {
     @Option(help: "Due messages to send.") var messages = 10_000
     @Option(help: "Sends in flight at once.") var concurrency = 32
     @Flag(help: "Send through the console provider instead (no HTTP): what the store alone allows.") var console = false
+    @OptionGroup var configurations: Configurations
 
     func run() async throws {
         let route = console ? "the console provider (no HTTP)" : "the Twilio plugin to a fake Twilio on loopback"
-        print("dispatch: \(messages) due confirmations through \(route), \(concurrency) in flight")
-        print("engine     seeded/s   sent    seconds   messages/s")
+        print("dispatch: \(messages) due confirmations through \(route), \(concurrency) in flight, rate limits lifted")
+        print("  (default: every built-in plugin's projections running, as `crier serve`; plugin-free for comparison)")
+        print("configuration  engine     seeded/s   sent    seconds   messages/s")
         let fake = FakeTwilio()
         let (count, width, useConsole) = (messages, concurrency, console)
+        let choices = configurations.all
         try await ProviderHTTP.with { http in try await fake.run { base in
+          for configuration in choices {
             try await engines.each(maxConnections: width + 8) { engine, store in
                 let venue = try await store.venues.create(
                     try VenueSettings.validate(slug: "bench", name: "Bench", timezone: "Europe/London", defaultRegion: "GB"), actor: .system)
@@ -54,11 +58,15 @@ struct DispatchBench: AsyncParsableCommand {
                     settings: settings, publicURL: "https://crier.example", logger: logger)
                 // Progress on stderr, so a profiler can attach for the sending alone.
                 FileHandle.standardError.write(Data("\(engine): seeded, dispatching (pid \(getpid()))\n".utf8))
-                let t1 = ContinuousClock.now
-                let report = try await dispatcher.runUntilIdle()
-                let seconds = (ContinuousClock.now - t1).seconds
-                print(String(format: "%-9@ %9.0f %7d %9.2f %12.0f", engine as NSString, seeded, report.sent, seconds, Double(report.sent) / seconds))
+                let (report, seconds) = try await ShippedServices.running(store, plugins: configuration.plugins) {
+                    let t1 = ContinuousClock.now
+                    let report = try await dispatcher.runUntilIdle()
+                    return (report, (ContinuousClock.now - t1).seconds)
+                }
+                print(configuration.name.padding(toLength: 14, withPad: " ", startingAt: 0) + " " + engine.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + String(format: " %9.0f %7d %9.2f %12.0f", seeded, report.sent, seconds, Double(report.sent) / seconds))
             }
+          }
         } }
     }
 }

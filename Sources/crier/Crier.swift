@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrierBuiltIns
 import CrierCore
 import CrierPluginKit
 import CrierServer

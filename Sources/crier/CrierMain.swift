@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrierBuiltIns
 import Foundation
 
 /// The entry point: `crier {plugin} ...` goes to that plugin's commands; everything else to the

@@ -18,7 +18,7 @@ public struct ProjectionRunner: Service {
     /// Entries per batch for a live projection: each batch holds SQLite's single writer, so a live
     /// batch is kept to a few milliseconds of it and webhooks queued behind it wait no longer.
     var liveBatchSize = 100
-    var interval: Duration = .seconds(1)
+    public var interval: Duration = .seconds(1)
     /// A projection with more than this many entries to read is backfilling: logged with its progress.
     static let backfillThreshold = 2_000
 
