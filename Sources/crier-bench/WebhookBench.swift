@@ -59,8 +59,10 @@ struct WebhookBench: AsyncParsableCommand {
         var parts = [".build/release/crier-bench webhooks --run \(target.rawValue)"]
         if connections != 32 { parts.append("--connections \(connections)") }
         if seconds != 10 { parts.append("--seconds \(seconds)") }
-        if case .postgres = engine { parts.append("--postgres \"$CRIER_TEST_POSTGRES_URL\"") }
-        return parts.joined(separator: " ")
+        guard case .postgres = engine else { return parts.joined(separator: " ") }
+        // A throwaway PostgreSQL 15 with its default settings (fsync on).
+        parts.append("--postgres \"$CRIER_TEST_POSTGRES_URL\"")
+        return "CRIER_PG_DEFAULTS=1 scripts/with-postgres bash -c '" + parts.joined(separator: " ") + "'"
     }
 }
 
