@@ -226,5 +226,34 @@ public enum CoreMigrations {
                 "CREATE TABLE readiness_probe (instance TEXT PRIMARY KEY, checked_at BIGINT NOT NULL)",
             ]
         },
+        Migration(version: 9, name: "indexes an inbound text does not need to update") { _ in
+            // Inbound texts are most of the writes under load and have no booking, event, due time,
+            // lease, send time, key or delivery reports: these indexes leave them out (an index less
+            // to update per text). Every query that uses one names its condition (booking_id = ?,
+            // scheduled_for <= ?, direction = 'out'...), so both engines still use it.
+            [
+                "DROP INDEX messages_booking",
+                "CREATE INDEX messages_booking ON messages (booking_id, id) WHERE booking_id IS NOT NULL",
+                "DROP INDEX messages_event",
+                "CREATE INDEX messages_event ON messages (event_id, status) WHERE event_id IS NOT NULL",
+                "DROP INDEX messages_recipient",
+                "CREATE INDEX messages_recipient ON messages (to_number, sent_at) WHERE sent_at IS NOT NULL",
+                "DROP INDEX messages_recipient_order",
+                "CREATE INDEX messages_recipient_order ON messages (venue_id, to_number, id) WHERE direction = 'out'",
+                "DROP INDEX messages_provider_id",
+                "CREATE INDEX messages_provider_id ON messages (provider, provider_message_id) WHERE direction = 'out'",
+                "DROP INDEX messages_due",
+                "CREATE INDEX messages_due ON messages (status, scheduled_for) WHERE scheduled_for IS NOT NULL",
+                "DROP INDEX messages_lease",
+                "CREATE INDEX messages_lease ON messages (status, lease_until) WHERE lease_until IS NOT NULL",
+                "DROP INDEX messages_check",
+                "CREATE INDEX messages_check ON messages (status, check_after) WHERE check_after IS NOT NULL",
+                // Outbound texts only have a key; the outbox's ON CONFLICT names this condition.
+                "DROP INDEX messages_idempotency",
+                "CREATE UNIQUE INDEX messages_idempotency ON messages (idempotency_key) WHERE idempotency_key IS NOT NULL",
+                "DROP INDEX journal_customer",
+                "CREATE INDEX journal_customer ON journal (customer_id, id) WHERE customer_id IS NOT NULL",
+            ]
+        },
     ]
 }

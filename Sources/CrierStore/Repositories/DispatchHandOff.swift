@@ -117,7 +117,7 @@ extension Dispatch {
         let until = Date().addingTimeInterval(deadline)
         while Date() < until {
             let busy = try? await store.engine.read { db in
-                var sql = SQLQueryString("SELECT 1 AS busy FROM messages WHERE status = 'sending' AND venue_id = \(bind: venueId)")
+                var sql = SQLQueryString("SELECT 1 AS busy FROM messages WHERE status = 'sending' AND lease_until IS NOT NULL AND venue_id = \(bind: venueId)")
                 if let customerId { sql += " AND customer_id = \(bind: customerId)" }
                 sql += " LIMIT 1"
                 return try await db.raw(sql).first() != nil

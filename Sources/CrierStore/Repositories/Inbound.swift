@@ -84,12 +84,15 @@ public struct Inbound: Sendable {
     public func receiveAll(_ items: [InboundItem], deadline: Double = StoreDeadlines.webhook) async throws -> [InboundReceipt] {
         guard !items.isEmpty else { return [] }
         let now = store.clock.now()
+        // Worked out before queueing for the writer: its thread does only what needs the database.
+        let senders = items.map { (try? PhoneNumber.parse($0.text.from, defaultRegion: $0.venue.defaultRegion))?.e164 ?? $0.text.from }
+        let keywords = items.map { $0.part == nil ? Keyword.of($0.text.body) : nil }
         return try await store.engine.transaction(deadline: deadline) { db in
             var work: [(index: Int, item: InboundItem, text: InboundText, sender: String, keyword: Keyword?)] = []
             var receipts = [InboundReceipt?](repeating: nil, count: items.count)
             var seen = Set<String>()
             for (index, item) in items.enumerated() {
-                let sender = (try? PhoneNumber.parse(item.text.from, defaultRegion: item.venue.defaultRegion))?.e164 ?? item.text.from
+                let sender = senders[index]
                 var text = item.text
                 if let part = item.part {
                     guard let whole = try await Self.collect(db, text, part, venueId: item.venue.id, sender: sender, now: now) else {
@@ -100,7 +103,7 @@ public struct Inbound: Sendable {
                 }
                 // The same text twice in one batch: the second is a duplicate delivery.
                 guard seen.insert(text.provider + "\u{0}" + text.providerMessageId).inserted else { continue }
-                work.append((index, item, text, sender, Keyword.of(text.body)))
+                work.append((index, item, text, sender, item.part == nil ? keywords[index] : Keyword.of(text.body)))
             }
             // One statement stores every text, matching each sender to a customer as it goes.
             var inserted: [String: (id: Int64, customerId: Int64?)] = [:]

@@ -23,7 +23,7 @@ struct Outbox {
             VALUES (\(bind: venueId), \(bind: customerId), \(bind: bookingId), \(bind: eventId), 'out', \(bind: kind.rawValue),
                 \(bind: status.rawValue), \(bind: reason), \(bind: to.e164), \(bind: body), \(bind: key), \(bind: at.millisecondsSince1970),
                 \(bind: deadline?.millisecondsSince1970), 0, \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
-            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id
             """).all()
         guard let id = try rows.first?.decode(column: "id", as: Int64.self) else { return false }
         try await journal.append(
