@@ -9,6 +9,9 @@ struct ContactsBatch: Sendable {
     var bookings: [Int64: ContactBooking] = [:]
     var events: [Int64: ContactEvent] = [:]
     var changedContacts: Set<Int64> = []
+    /// Changed contacts whose names, bookings or consent changed too (or that are new): written
+    /// whole. The others only count texts, and only those columns are written back.
+    var rewrittenContacts: Set<Int64> = []
     var changedBookings: Set<Int64> = []
     var changedEvents: Set<Int64> = []
     var deletedContacts: Set<Int64> = []
@@ -46,6 +49,7 @@ struct ContactsBatch: Sendable {
                 customerId: customer, venueId: entry.venueId, firstName: created.firstName, lastName: created.lastName, mobile: created.mobile,
                 at: at)
             changedContacts.insert(customer)
+            rewrittenContacts.insert(customer)
             deletedContacts.remove(customer)
         case .customerChanged(let changed):
             update(entry.customerId) { contact in
@@ -129,28 +133,30 @@ struct ContactsBatch: Sendable {
                 contact.bookings -= 1
             }
         case .messageMoved(.messageSent, _):
-            update(entry.customerId) { contact in
+            update(entry.customerId, textsOnly: true) { contact in
                 contact.messagesOut += 1
                 contact.touch(at)
             }
         case .messageReceived:
-            update(entry.customerId) { contact in contact.reply(id: entry.subjectId, at: at) }
+            update(entry.customerId, textsOnly: true) { contact in contact.reply(id: entry.subjectId, at: at) }
         case .messageLinked(let linked):
             // An unknown sender's text filed under a customer later: it counts for them now.
             if let previous = linked.previousCustomerId, previous != entry.customerId {
-                update(previous) { contact in contact.messagesIn -= 1 }
+                update(previous, textsOnly: true) { contact in contact.messagesIn -= 1 }
             }
-            update(entry.customerId) { contact in contact.reply(id: entry.subjectId, at: at) }
+            update(entry.customerId, textsOnly: true) { contact in contact.reply(id: entry.subjectId, at: at) }
         default:
             break
         }
     }
 
-    mutating func update(_ customer: Int64?, _ change: (inout Contact) -> Void) {
+    /// Changes a loaded contact; `textsOnly` when only its text counts and times move.
+    mutating func update(_ customer: Int64?, textsOnly: Bool = false, _ change: (inout Contact) -> Void) {
         guard let customer, var contact = contacts[customer] else { return }
         change(&contact)
         contacts[customer] = contact
         changedContacts.insert(customer)
+        if !textsOnly { rewrittenContacts.insert(customer) }
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }

@@ -16,7 +16,9 @@ struct ContactsProjection: JournalProjection {
         try await Self.delete(db, from: "contact_bookings", key: "customer_id", ids: batch.deletedContacts)
         try await Self.delete(db, from: "contact_bookings", key: "booking_id", ids: batch.deletedBookings)
         try await Self.delete(db, from: "contact_events", key: "event_id", ids: batch.deletedEvents)
-        try await db.upsert(batch.changedContacts.sorted().compactMap { batch.contacts[$0] }, key: "customer_id")
+        let rewritten = batch.changedContacts.intersection(batch.rewrittenContacts)
+        try await db.upsert(rewritten.sorted().compactMap { batch.contacts[$0] }, key: "customer_id")
+        try await Self.updateTexts(db, batch.changedContacts.subtracting(rewritten).sorted().compactMap { batch.contacts[$0] })
         try await db.upsert(batch.changedBookings.sorted().compactMap { batch.bookings[$0] }, key: "booking_id")
         try await db.upsert(batch.changedEvents.sorted().compactMap { batch.events[$0] }, key: "event_id")
     }
@@ -28,6 +30,27 @@ struct ContactsProjection: JournalProjection {
     }
 
     static let chunk = 400
+
+    /// Writes back only the text counts and times (most of a busy batch: replies), so the rows'
+    /// other columns and the indexes on them are left alone.
+    static func updateTexts(_ db: any SQLDatabase, _ contacts: [Contact]) async throws {
+        for start in stride(from: 0, to: contacts.count, by: 100) {
+            var rows: [SQLQueryString] = []
+            for c in contacts[start..<min(start + 100, contacts.count)] {
+                rows.append("""
+                    (CAST(\(bind: c.customerId) AS BIGINT), CAST(\(bind: c.messagesIn) AS INTEGER), CAST(\(bind: c.messagesOut) AS INTEGER),
+                     CAST(\(bind: c.firstAt) AS BIGINT), CAST(\(bind: c.lastAt) AS BIGINT), CAST(\(bind: c.lastReplyAt) AS BIGINT),
+                     CAST(\(bind: c.lastReplyId) AS BIGINT))
+                    """)
+            }
+            try await db.raw("""
+                WITH v (customer_id, messages_in, messages_out, first_at, last_at, last_reply_at, last_reply_id) AS (VALUES \(rows.joined(separator: ", ")))
+                UPDATE contacts SET messages_in = v.messages_in, messages_out = v.messages_out, first_at = v.first_at, last_at = v.last_at,
+                    last_reply_at = v.last_reply_at, last_reply_id = v.last_reply_id
+                FROM v WHERE contacts.customer_id = v.customer_id
+                """).run()
+        }
+    }
 
     static func delete(_ db: any SQLDatabase, from table: String, key: String, ids: Set<Int64>) async throws {
         let all = Array(ids)

@@ -86,6 +86,22 @@ struct ContactsBatchTests {
     }
 
     @Test
+    func aBatchOfTextsOnlyRewritesTheirCounts() {
+        var first = ContactsBatch()
+        first.apply(Self.created)
+        #expect(first.rewrittenContacts == [1])
+        // A later batch with the contact loaded: replies and texts sent move only the text columns.
+        var later = ContactsBatch()
+        later.contacts[1] = first.contacts[1]
+        later.apply(Self.entry(2, .messageReceived, subject: 21, type: "message", ["from": "+447700900123", "matched": true]))
+        later.apply(Self.entry(3, .messageSent, subject: 22, type: "message", ["kind": "confirmation"]))
+        #expect(later.changedContacts == [1] && later.rewrittenContacts.isEmpty)
+        #expect(later.contacts[1]?.messagesIn == 1 && later.contacts[1]?.lastReplyId == 21)
+        later.apply(Self.entry(4, .bookingCreated, subject: 10, ["event_id": 5, "seats": 2]))
+        #expect(later.rewrittenContacts == [1])
+    }
+
+    @Test
     func aNameChangeUpdatesWhatSearchAndSortUse() {
         var batch = ContactsBatch()
         batch.apply(Self.created)
