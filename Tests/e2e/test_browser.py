@@ -191,6 +191,18 @@ def test_a_venue_is_run_from_the_browser(server_factory, chromium):
     assert "Ann Lee" in row.text and "new" in row.text
     me.shot("inbox")
 
+    # The plugins page: each projection's checkpoint and lag, in entries and seconds, caught up
+    # within moments of the reply (projections run every 250 ms).
+    deadline = time.monotonic() + 10
+    while True:
+        me.open("/admin/plugins")
+        line = chromium.find_element(By.XPATH, "//div[starts-with(normalize-space(), 'contacts: entry')]").text
+        if "lag 0 entries, 0.0 s (up to date)" in line or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert "lag 0 entries, 0.0 s (up to date)" in line, line
+    me.shot("plugins")
+
     # The main pages fit a phone: nothing scrolls sideways at 360 px.
     chromium.set_window_size(360, 800)
     for name, path in [("today", "/"), ("customers", "/customers"), ("events", "/events"), ("inbox", "/inbox"),
