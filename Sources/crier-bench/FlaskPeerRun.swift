@@ -16,7 +16,8 @@ struct FlaskPeerRun {
         let database = context.dir.appendingPathComponent("peer.sqlite").path
         let env = ProcessInfo.processInfo.environment.merging(
             ["PEER_DB": database, "PEER_TOKEN": WebhookLoad.token, "PEER_BASE": WebhookLoad.base]) { $1 }
-        try await Self.run(python, [app.path, "seed", String(context.customers)], environment: env)
+        let seeded = try await ChildProcess.run(python, [app.path, "seed", String(context.customers)], environment: env)
+        guard seeded == 0 else { throw BenchFailure("seeding the peer's database exited \(seeded)") }
         let log = context.dir.appendingPathComponent("peer.log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchFailure("cannot write \(log.path)") }
         let process = Process()
@@ -30,10 +31,10 @@ struct FlaskPeerRun {
         try process.run()
         do {
             let figures = try await load(log: log, process: process)
-            await Self.stop(process)
+            await ChildProcess.stop(process, grace: .seconds(10))
             return figures
         } catch {
-            await Self.stop(process)
+            await ChildProcess.stop(process, grace: .seconds(10))
             throw error
         }
     }
@@ -49,15 +50,6 @@ struct FlaskPeerRun {
         let result = try await WrkResult.run(
             context.wrk, context.arguments + ["http://127.0.0.1:\(port)" + WebhookLoad.path], output: context.dir.appendingPathComponent("wrk.txt"))
         return WebhookFigures(target: .peer, engine: "sqlite", wrk: result, stored: nil)
-    }
-
-    /// SIGTERM (gunicorn's graceful stop), then SIGKILL after 10 s. Polls: Foundation's
-    /// `waitUntilExit` spins a core on Linux.
-    static func stop(_ process: Process) async {
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// gunicorn logs `Listening at: http://127.0.0.1:PORT` once it has bound port 0.
@@ -77,17 +69,5 @@ struct FlaskPeerRun {
     static func find(_ name: String) -> String? {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").map { "\($0)/\(name)" }
             .first(where: FileManager.default.isExecutableFile)
-    }
-
-    static func run(_ path: String, _ args: [String], environment: [String: String]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = args
-        process.environment = environment
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in done.resume() }
-            do { try process.run() } catch { done.resume(throwing: error) }
-        }
-        guard process.terminationStatus == 0 else { throw BenchFailure("\(path) \(args.joined(separator: " ")) exited \(process.terminationStatus)") }
     }
 }

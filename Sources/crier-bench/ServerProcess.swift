@@ -75,13 +75,7 @@ struct ServerProcess {
     }
 
     /// SIGTERM, then SIGKILL if it has not exited within 15 s.
-    func stop() async {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(15)
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(pid, SIGKILL) }
-    }
+    func stop() async { await ChildProcess.stop(process, grace: .seconds(15)) }
 }
 
 /// The benchmark could not measure what it was asked to.

@@ -83,19 +83,11 @@ struct WrkResult {
     var total: String
     var errors: String
 
-    /// Runs wrk and waits without holding a thread: a blocked cooperative thread would be half
-    /// of this machine's Swift concurrency.
+    /// Runs wrk, its report written to `output`, and reads it.
     static func run(_ wrk: String, _ args: [String], output: URL) async throws -> WrkResult {
         guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw ValidationError("cannot write \(output.path)") }
         let handle = try FileHandle(forWritingTo: output)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = args
-        process.standardOutput = handle
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in done.resume() }
-            do { try process.run() } catch { done.resume(throwing: error) }
-        }
+        try await ChildProcess.run(wrk, args, output: handle)
         try handle.close()
         return parse(try String(contentsOf: output, encoding: .utf8))
     }
