@@ -7,7 +7,7 @@ struct JournalWriter {
     let db: any SQLDatabase
     let actor: Actor
     let at: Date
-    let codec = JournalCodec()
+    var codec: JournalCodec { .shared }
 
     /// Appends one entry and returns its id.
     @discardableResult

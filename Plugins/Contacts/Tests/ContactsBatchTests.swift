@@ -10,7 +10,7 @@ struct ContactsBatchTests {
         -> JournalEntry
     {
         JournalEntry(
-            id: id, venueId: 7, customerId: customer, event: JournalCodec().decode(kind: kind.rawValue, data: data.jsonText), subjectType: type,
+            id: id, venueId: 7, customerId: customer, event: JournalCodec.shared.decode(kind: kind.rawValue, data: data.jsonText), subjectType: type,
             subjectId: subject, dataText: data.jsonText, actor: "system", createdAt: Date(timeIntervalSince1970: Double(id) * 60))
     }
 

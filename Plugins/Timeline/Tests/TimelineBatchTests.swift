@@ -12,7 +12,7 @@ struct TimelineBatchTests {
         -> JournalEntry
     {
         JournalEntry(
-            id: id, venueId: 7, customerId: customer, event: JournalCodec().decode(kind: kind.rawValue, data: data.jsonText), subjectType: type,
+            id: id, venueId: 7, customerId: customer, event: JournalCodec.shared.decode(kind: kind.rawValue, data: data.jsonText), subjectType: type,
             subjectId: subject, dataText: data.jsonText, actor: "staff:2", createdAt: Date(timeIntervalSince1970: Double(id) * 60))
     }
 

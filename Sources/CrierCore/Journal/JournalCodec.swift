@@ -1,9 +1,13 @@
 import Foundation
 
-/// Turns journal events into the stored `data` text and back. One codec per batch: a projection
-/// reads hundreds of entries at a time. Times are RFC 3339 (written in UTC; older rows carry the
-/// venue's offset, which reads the same).
-public struct JournalCodec {
+/// Turns journal events into the stored `data` text and back. One codec serves every write and
+/// every batch (`shared`): making an encoder and a decoder per transaction was work on the
+/// writer's thread. Times are RFC 3339 (written in UTC; older rows carry the venue's offset,
+/// which reads the same).
+public struct JournalCodec: Sendable {
+    /// Encoding and decoding keep no state between calls, so one codec is shared.
+    public static let shared = JournalCodec()
+
     let encoder: JSONEncoder
     let decoder: JSONDecoder
 

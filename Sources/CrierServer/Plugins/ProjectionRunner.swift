@@ -64,6 +64,8 @@ public struct ProjectionRunner: Service {
         guard let head = try await store.checkpoints.safeHead() else { return 0 }
         var progressLog = ProjectionProgress(host: host, targets: targets, positions: positions, head: head, reporting: progress != nil)
         try await progressLog.start(store)
+        // Made once per catch-up, not per batch.
+        let services = targets.map { host.services(for: $0.plugin, store: store) }
         var open = Set(targets.indices.filter { positions[$0] < head })
         var failed: Set<Int> = []
         var applied = 0
@@ -78,7 +80,7 @@ public struct ProjectionRunner: Service {
                     continue
                 }
                 let shares = members.map { i in
-                    let (target, services) = (targets[i], host.services(for: targets[i].plugin, store: store))
+                    let (target, services) = (targets[i], services[i])
                     return ProjectionCheckpoints.Share(plugin: target.plugin, projection: target.name, position: position) { part, db in
                         try await target.projection.apply(part, in: db, services: services)
                     }

@@ -34,10 +34,9 @@ public struct Journal: Sendable {
         }
     }
 
-    /// Rows as entries, with one codec for them all (a projection reads hundreds at a time).
+    /// Rows as entries (a projection reads hundreds at a time).
     static func decode(_ rows: [any SQLRow]) throws -> [JournalEntry] {
-        let codec = JournalCodec()
-        return try rows.map { try decode($0, codec) }
+        try rows.map { try decode($0, .shared) }
     }
 
     static func decode(_ row: any SQLRow, _ codec: JournalCodec) throws -> JournalEntry {
