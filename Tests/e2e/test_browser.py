@@ -206,7 +206,7 @@ def test_a_venue_is_run_from_the_browser(server_factory, chromium):
     # The main pages fit a phone: nothing scrolls sideways at 360 px.
     chromium.set_window_size(360, 800)
     for name, path in [("today", "/"), ("customers", "/customers"), ("events", "/events"), ("inbox", "/inbox"),
-                       ("messages", "/messages"), ("settings", "/settings")]:
+                       ("messages", "/messages"), ("settings", "/settings"), ("plugins", "/admin/plugins")]:
         me.open(path)
         width = chromium.execute_script("return document.documentElement.scrollWidth")
         inner = chromium.execute_script("return window.innerWidth")
