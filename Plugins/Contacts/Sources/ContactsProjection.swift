@@ -12,10 +12,10 @@ struct ContactsProjection: JournalProjection {
         for booking in try await db.rows(ContactBooking.self, where: "booking_id", in: keys.bookings) { batch.bookings[booking.bookingId] = booking }
         for event in try await db.rows(ContactEvent.self, where: "event_id", in: keys.events) { batch.events[event.eventId] = event }
         for entry in entries { batch.apply(entry) }
-        try await Self.delete(db, from: "contacts", key: "customer_id", ids: batch.deletedContacts)
-        try await Self.delete(db, from: "contact_bookings", key: "customer_id", ids: batch.deletedContacts)
-        try await Self.delete(db, from: "contact_bookings", key: "booking_id", ids: batch.deletedBookings)
-        try await Self.delete(db, from: "contact_events", key: "event_id", ids: batch.deletedEvents)
+        try await db.delete(from: "contacts", where: "customer_id", in: batch.deletedContacts)
+        try await db.delete(from: "contact_bookings", where: "customer_id", in: batch.deletedContacts)
+        try await db.delete(from: "contact_bookings", where: "booking_id", in: batch.deletedBookings)
+        try await db.delete(from: "contact_events", where: "event_id", in: batch.deletedEvents)
         let rewritten = batch.changedContacts.intersection(batch.rewrittenContacts)
         try await db.upsert(rewritten.sorted().compactMap { batch.contacts[$0] }, key: "customer_id")
         try await Self.updateTexts(db, batch.changedContacts.subtracting(rewritten).sorted().compactMap { batch.contacts[$0] })
@@ -28,8 +28,6 @@ struct ContactsProjection: JournalProjection {
             try await db.delete(from: table).run()
         }
     }
-
-    static let chunk = 400
 
     /// Writes back only the text counts and times (most of a busy batch: replies), so the rows'
     /// other columns and the indexes on them are left alone.
@@ -49,13 +47,6 @@ struct ContactsProjection: JournalProjection {
                     last_reply_at = v.last_reply_at, last_reply_id = v.last_reply_id
                 FROM v WHERE contacts.customer_id = v.customer_id
                 """).run()
-        }
-    }
-
-    static func delete(_ db: any SQLDatabase, from table: String, key: String, ids: Set<Int64>) async throws {
-        let all = Array(ids)
-        for start in stride(from: 0, to: all.count, by: chunk) {
-            try await db.delete(from: table).where(SQLIdentifier(key), .in, Array(all[start..<min(start + chunk, all.count)])).run()
         }
     }
 }

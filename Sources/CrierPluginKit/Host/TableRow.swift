@@ -26,6 +26,16 @@ extension SQLDatabase {
         return rows
     }
 
+    /// Deletes the rows of `table` whose `key` column is one of `ids`, a few hundred ids per statement.
+    public func delete(from table: String, where key: String, in ids: some Collection<Int64>) async throws {
+        let all = Array(ids)
+        for start in stride(from: 0, to: all.count, by: 400) {
+            try await raw("""
+                DELETE FROM \(unsafeRaw: table) WHERE \(unsafeRaw: key) IN (\(binds: Array(all[start..<min(start + 400, all.count)])))
+                """).run()
+        }
+    }
+
     /// Inserts `rows`, or replaces those whose `key` is already there, 100 rows per statement.
     public func upsert<T: TableRow>(_ rows: [T], key: String) async throws {
         let updates = T.columns.filter { $0 != key }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
