@@ -5,14 +5,23 @@ import SQLKit
 
 /// Crier's storage: repositories over one engine, with the clock every timestamp comes from.
 public struct Store: Sendable {
+    /// Crier's own records.
     public let engine: any DatabaseEngine
+    /// The plugins' tables and the projections' checkpoints. On SQLite a file of its own beside
+    /// Crier's with its own writer (`PluginFile`), so a projection's batch never holds the writer a
+    /// webhook waits for; on PostgreSQL the same engine as `engine`.
+    public let pluginEngine: any DatabaseEngine
+    /// Whether `pluginEngine` is an engine of its own (to run and shut down beside `engine`).
+    let pluginsApart: Bool
     public let clock: any Clock
     public let logger: Logger
     /// Failures logged once per burst (shared by everything using this store).
     public let trouble: TroubleLog
 
-    public init(engine: any DatabaseEngine, clock: any Clock, logger: Logger) {
+    public init(engine: any DatabaseEngine, pluginEngine: (any DatabaseEngine)? = nil, clock: any Clock, logger: Logger) {
         self.engine = engine
+        self.pluginEngine = pluginEngine ?? engine
+        self.pluginsApart = pluginEngine != nil
         self.clock = clock
         self.logger = logger
         self.trouble = TroubleLog(logger: logger)
@@ -21,45 +30,70 @@ public struct Store: Sendable {
     /// Opens the database at `url`. Call `engine.run()` (or `withRunning`) before using a PostgreSQL store.
     /// `maxConnections` bounds the PostgreSQL pool (SQLite always has one writer and a few readers).
     public static func open(_ url: DatabaseURL, clock: any Clock, logger: Logger, maxConnections: Int = 20) async throws -> Store {
-        let engine: any DatabaseEngine
         switch url {
         case .sqlite(let path):
-            engine = try await SQLiteEngine.open(path: path, logger: logger)
+            let engine = try await SQLiteEngine.open(path: path, logger: logger)
+            let plugins: SQLiteEngine
+            do {
+                // Plugins read only their own tables: two readers are plenty.
+                plugins = try await SQLiteEngine.open(path: PluginFile.path(beside: path), readers: 2, logger: logger)
+            } catch {
+                await engine.shutdown()
+                throw error
+            }
+            do {
+                try await PluginFile.adopt(core: engine, corePath: path, plugins: plugins, logger: logger)
+            } catch {
+                await plugins.shutdown()
+                await engine.shutdown()
+                throw error
+            }
+            return Store(engine: engine, pluginEngine: plugins, clock: clock, logger: logger)
         case .postgres(let host, let port, let user, let password, let database, let tls):
-            engine = PostgresEngine(
+            let engine = PostgresEngine(
                 host: host, port: port, user: user, password: password, database: database, requireTLS: tls,
                 maxConnections: maxConnections, logger: logger)
+            return Store(engine: engine, clock: clock, logger: logger)
         }
-        return Store(engine: engine, clock: clock, logger: logger)
     }
+
 
     /// Runs `body` while the engine's connections are kept alive, then shuts the engine down.
     public func withRunning<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await engine.run() }
+            if pluginsApart { group.addTask { await pluginEngine.run() } }
             defer { group.cancelAll() }
             do {
                 let result = try await body(self)
-                await engine.shutdown()
+                await shutdown()
                 return result
             } catch {
-                await engine.shutdown()
+                await shutdown()
                 throw error
             }
         }
     }
 
-    /// Applies the pending migrations of one plugin's track (`plugin:{id}`); returns how many ran.
-    @discardableResult
-    public func migrate(track: String, _ migrations: [Migration]) async throws -> Int {
-        try await Migrator(engine: engine, logger: logger).migrate(track: track, migrations, now: clock.now().millisecondsSince1970)
+    /// Closes both engines' connections (one, on PostgreSQL).
+    public func shutdown() async {
+        await engine.shutdown()
+        if pluginsApart { await pluginEngine.shutdown() }
     }
 
-    /// Applies Crier's pending core migrations; returns how many ran.
+    /// Applies the pending migrations of one plugin's track (`plugin:{id}`), where the plugins'
+    /// tables live; returns how many ran.
+    @discardableResult
+    public func migrate(track: String, _ migrations: [Migration]) async throws -> Int {
+        try await Migrator(engine: pluginEngine, logger: logger).migrate(track: track, migrations, now: clock.now().millisecondsSince1970)
+    }
+
+    /// Applies Crier's pending core migrations, and the plugins' file's own; returns how many ran.
     @discardableResult
     public func migrate() async throws -> Int {
-        try await Migrator(engine: engine, logger: logger)
-            .migrate(track: CoreMigrations.track, CoreMigrations.all, now: clock.now().millisecondsSince1970)
+        let now = clock.now().millisecondsSince1970
+        let core = try await Migrator(engine: engine, logger: logger).migrate(track: CoreMigrations.track, CoreMigrations.all, now: now)
+        return core + (try await Migrator(engine: pluginEngine, logger: logger).migrate(track: "plugins", PluginFile.migrations, now: now))
     }
 
     /// Runs `operation` again once if it lost a race on a unique index (two PostgreSQL transactions

@@ -48,13 +48,13 @@ struct ContactsPluginTests {
     }
 
     static func contacts(_ store: Store) async throws -> [Contact] {
-        try await store.engine.read { db in
+        try await store.pluginEngine.read { db in
             try await db.raw("SELECT * FROM contacts ORDER BY customer_id").all(decoding: Contact.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
     }
 
     static func snapshot(_ store: Store) async throws -> String {
-        try await store.engine.read { db in
+        try await store.pluginEngine.read { db in
             var lines: [String] = []
             for contact in try await db.raw("SELECT * FROM contacts ORDER BY customer_id")
                 .all(decoding: Contact.self, keyDecodingStrategy: .convertFromSnakeCase) { lines.append("\(contact)") }

@@ -38,10 +38,12 @@ struct PluginHostTests {
             let host = try testPluginHost([ProbePlugin.self], clock: store.clock)
             #expect(try await host.migrate(store) == 1)
             #expect(try await host.migrate(store) == 0)
-            let migrator = Migrator(engine: store.engine, logger: store.logger)
-            #expect(try await migrator.appliedVersions(track: "plugin:probe") == [1])
-            #expect(try await migrator.appliedVersions(track: "core").count == CoreMigrations.all.count)
-            try await store.engine.read { db in try await db.raw("SELECT COUNT(*) AS n FROM probe_notes").run() }
+            // A plugin's track and tables are where the plugins' tables live (on SQLite a file of their own).
+            let plugins = Migrator(engine: store.pluginEngine, logger: store.logger)
+            #expect(try await plugins.appliedVersions(track: "plugin:probe") == [1])
+            let core = Migrator(engine: store.engine, logger: store.logger)
+            #expect(try await core.appliedVersions(track: "core").count == CoreMigrations.all.count)
+            try await store.pluginEngine.read { db in try await db.raw("SELECT COUNT(*) AS n FROM probe_notes").run() }
         }
     }
 

@@ -18,14 +18,14 @@ struct TimelinePluginTests {
     {
         let services = host.services(for: "timeline", store: store)
         let filter = try TimelineFilter.read(query, venueId: venue.id, customerId: customer.id, zone: venue.timeZone)
-        let page = try await store.engine.read { db in try await TimelineList.page(db, filter, cursor: nil, limit: 100) }
+        let page = try await store.pluginEngine.read { db in try await TimelineList.page(db, filter, cursor: nil, limit: 100) }
         return try await TimelineView.make(page.rows, venueId: venue.id, services: services).map { view in
             view.what + (view.row.item?.status.map { " [\($0)]" } ?? "") + (view.body.map { ": \($0)" } ?? "")
         }
     }
 
     static func snapshot(_ store: Store) async throws -> String {
-        try await store.engine.read { db in
+        try await store.pluginEngine.read { db in
             let items = try await db.raw("SELECT * FROM timeline_items ORDER BY entry_id")
                 .all(decoding: TimelineItem.self, keyDecodingStrategy: .convertFromSnakeCase)
             let notes = try await db.raw("SELECT * FROM timeline_notes ORDER BY id")
@@ -113,7 +113,7 @@ struct TimelinePluginTests {
             let blank = try await web.post(base + "/notes", [("body", "   ")])
             #expect(blank.status == .unprocessableContent && blank.count("Note is required") == 1)
             #expect(try await web.post(base + "/notes", [("body", "=SUM(A1) call back, \"urgent\"")]).status == .seeOther)
-            let noteId = try await store.engine.read { db in
+            let noteId = try await store.pluginEngine.read { db in
                 try await db.raw("SELECT id FROM timeline_notes").first()!.decode(column: "id", as: Int64.self)
             }
             let staff = try await web.colleague(.staff, email: "sam@crown.test")

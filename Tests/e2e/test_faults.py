@@ -388,7 +388,8 @@ def test_sigterm_during_a_backfill_stops_between_batches_and_resumes(tmp_path, s
     server = server_factory(args=("serve", "--poll-interval", "3600"), env={"CRIER_LOG_LEVEL": "info"})
 
     def position():
-        with sqlite3.connect(tmp_path / "crier.sqlite", timeout=10) as db:
+        # The checkpoints live with the plugins' tables, in their own file.
+        with sqlite3.connect(tmp_path / "crier-plugins.sqlite", timeout=10) as db:
             row = db.execute("SELECT position FROM plugin_checkpoints WHERE plugin = 'contacts'").fetchone()
             return row[0] if row else 0
     deadline = time.monotonic() + 30

@@ -2,21 +2,21 @@ import CrierPluginKit
 import CrierStore
 import SQLKit
 
-/// The database as plugins see it: the store's engine, for their own tables.
+/// The database as plugins see it: where their own tables live (`Store.pluginEngine`).
 struct StorePluginDatabase: PluginDatabase {
     let store: Store
 
-    var flavor: SQLFlavor { SQLFlavor(store.engine.kind) }
+    var flavor: SQLFlavor { SQLFlavor(store.pluginEngine.kind) }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await store.engine.read(body)
+        try await store.pluginEngine.read(body)
     }
 
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await store.engine.transaction(body)
+        try await store.pluginEngine.transaction(body)
     }
 
-    func isUniqueViolation(_ error: any Error) -> Bool { store.engine.isUniqueViolation(error) }
+    func isUniqueViolation(_ error: any Error) -> Bool { store.pluginEngine.isUniqueViolation(error) }
 }
 
 /// Crier's records as plugins see them: the store's keyset pages and customer import.

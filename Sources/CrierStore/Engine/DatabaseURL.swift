@@ -33,6 +33,15 @@ public enum DatabaseURL: Sendable, Equatable {
             database: database, requireTLS: sslmode == "require")
     }
 
+    /// On SQLite, the file beside Crier's where plugins keep their tables (`PluginFile`):
+    /// `dir/crier.sqlite` gives `dir/crier-plugins.sqlite`. Back up both.
+    public static func pluginsFile(beside core: String) -> String {
+        let slash = core.lastIndex(of: "/").map { core.index(after: $0) } ?? core.startIndex
+        let name = core[slash...]
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return core + "-plugins" }
+        return String(core[..<dot]) + "-plugins" + String(core[dot...])
+    }
+
     /// The URL with any password hidden, for logs.
     public var redacted: String {
         switch self {

@@ -89,6 +89,12 @@ public final class SQLiteEngine: DatabaseEngine {
 
     public var writeExecutor: (any TaskExecutor)? { executor }
 
+    /// Runs one statement on the writer outside any transaction (ATTACH and DETACH can't run in
+    /// one). Only while nothing else writes: when the store is being opened.
+    func outsideTransaction(_ sql: String) throws {
+        try writer.run(sql, []) { _ in }
+    }
+
     public func run() async {
         // Nothing to keep alive; wait for cancellation like any other service would.
         while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }

@@ -5,7 +5,8 @@ import SQLKit
 /// Where each plugin projection has read the journal up to, and the batches that move it: a batch
 /// is applied and the checkpoint moved in one transaction. On PostgreSQL the checkpoint row is
 /// locked for the batch (`FOR UPDATE SKIP LOCKED`), so with several instances one applies it and
-/// the others pass; on SQLite the single writer already serialises them.
+/// the others pass; on SQLite the plugins' file's single writer already serialises them. The
+/// checkpoints live with the plugins' tables (`Store.pluginEngine`); the journal with Crier's.
 public struct ProjectionCheckpoints: Sendable {
     let store: Store
 
@@ -19,7 +20,7 @@ public struct ProjectionCheckpoints: Sendable {
     /// Makes sure the checkpoint exists (at 0: a projection new to this database starts from the first entry).
     public func prepare(plugin: String, projection: String) async throws {
         let now = store.clock.now().millisecondsSince1970
-        try await store.engine.transaction { db in
+        try await store.pluginEngine.transaction { db in
             try await db.raw("""
                 INSERT INTO plugin_checkpoints (plugin, projection, position, updated_at)
                 VALUES (\(bind: plugin), \(bind: projection), 0, \(bind: now)) ON CONFLICT DO NOTHING
@@ -29,7 +30,7 @@ public struct ProjectionCheckpoints: Sendable {
 
     /// Every checkpoint, for `/admin/plugins`.
     public func all() async throws -> [Checkpoint] {
-        try await store.engine.read { db in
+        try await store.pluginEngine.read { db in
             try await db.raw("SELECT plugin, projection, position FROM plugin_checkpoints ORDER BY plugin, projection").all().map {
                 Checkpoint(plugin: try $0.decode(column: "plugin", as: String.self), projection: try $0.decode(column: "projection", as: String.self),
                            position: try $0.decode(column: "position", as: Int64.self))
@@ -39,7 +40,7 @@ public struct ProjectionCheckpoints: Sendable {
 
     /// Where one projection has read up to; nil before `prepare` made its checkpoint.
     public func position(plugin: String, projection: String) async throws -> Int64? {
-        try await store.engine.read { db in
+        try await store.pluginEngine.read { db in
             try await db.raw("""
                 SELECT position FROM plugin_checkpoints WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)
                 """).first()?.decode(column: "position", as: Int64.self)
@@ -115,8 +116,8 @@ public struct ProjectionCheckpoints: Sendable {
     public func apply(_ entries: [JournalEntry], to shares: [Share]) async throws -> [ShareOutcome] {
         guard let last = entries.last?.id else { return shares.map { .applied(count: 0, position: $0.position) } }
         let now = store.clock.now().millisecondsSince1970
-        let lock = store.engine.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-        return try await store.engine.transaction { db in
+        let lock = store.pluginEngine.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        return try await store.pluginEngine.transaction { db in
             var outcomes: [ShareOutcome] = []
             for (n, share) in shares.enumerated() {
                 let row = try await db.raw("""
@@ -154,8 +155,8 @@ public struct ProjectionCheckpoints: Sendable {
     /// that waits for any instance applying a batch of it to finish.
     public func rewind(plugin: String, projection: String, reset: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
         let now = store.clock.now().millisecondsSince1970
-        let lock = store.engine.kind == .postgres ? " FOR UPDATE" : ""
-        try await store.engine.transaction { db in
+        let lock = store.pluginEngine.kind == .postgres ? " FOR UPDATE" : ""
+        try await store.pluginEngine.transaction { db in
             _ = try await db.raw("""
                 SELECT position FROM plugin_checkpoints WHERE plugin = \(bind: plugin) AND projection = \(bind: projection)\(unsafeRaw: lock)
                 """).first()
