@@ -109,6 +109,7 @@ public struct Store: Sendable {
     public var venues: Venues { Venues(store: self) }
     public var staff: StaffAccounts { StaffAccounts(store: self) }
     public var sessions: WebSessions { WebSessions(store: self) }
+    public var signIns: SignInAttempts { SignInAttempts(store: self) }
     public var apiKeys: APIKeys { APIKeys(store: self) }
     public var customers: Customers { Customers(store: self) }
     public var events: Events { Events(store: self) }

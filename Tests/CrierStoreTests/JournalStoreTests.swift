@@ -65,3 +65,63 @@ struct JournalStoreTests {
         }
     }
 }
+
+/// On PostgreSQL a journal id can be visible before a smaller one whose transaction is still open;
+/// a projection must never read past that gap, and reading the mark must never hold up writers.
+struct JournalHighWaterTests {
+    @Test
+    func theMarkWaitsForAnOpenWriterWithoutHoldingUpNewOnes() async throws {
+        guard TestEngines.all.contains(.postgres) else { return }
+        try await withTestStore(.postgres) { store in
+            let venue = try await store.makeVenue()
+            let (opened, open) = AsyncStream<Int64>.makeStream()
+            let (release, gate) = AsyncStream<Void>.makeStream()
+            // A writer that takes its journal id and then keeps its transaction open, as a slow
+            // request would (the same protocol as every journal write: the shared lock first).
+            let slow = Task {
+                try await store.engine.transaction(deadline: 30) { db in
+                    try await db.raw("SELECT pg_advisory_xact_lock_shared(7346022)").run()
+                    let id = try await db.raw("""
+                        INSERT INTO journal (venue_id, customer_id, kind, subject_type, subject_id, data, actor, created_at)
+                        VALUES (\(bind: venue.id), NULL, 'venue.changed', 'venue', \(bind: venue.id), '{}', 'system', 0) RETURNING id
+                        """).first()!.decode(column: "id", as: Int64.self)
+                    open.yield(id)
+                    for await _ in release {}
+                }
+            }
+            var ids = opened.makeAsyncIterator()
+            let pending = try #require(await ids.next())
+            // A later entry commits while the earlier one is still open: visible, but not yet safe.
+            _ = try await store.makeCustomer(venue, n: 1)
+            let visible = try await store.checkpoints.journalHead()
+            #expect(visible > pending)
+            #expect(try await store.checkpoints.safeHead() == nil)
+
+            // While the mark is being waited for, new writers go straight through (behind an
+            // exclusive lock they would queue until the open transaction ended): this one commits
+            // while the mark still waits, and the mark is given once the open one has ended.
+            let order = OrderLog()
+            let mark = Task {
+                let mark = try await store.checkpoints.safeHead(patience: 60)
+                await order.note("mark")
+                return mark
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            _ = try await store.makeCustomer(venue, n: 2)
+            await order.note("writer")
+            gate.finish()
+            try await slow.value
+            let given = try #require(try await mark.value)
+            #expect(given >= visible)
+            #expect(await order.events == ["writer", "mark"])
+            let head = try await store.checkpoints.journalHead()
+            #expect(try await store.checkpoints.safeHead() == head)
+        }
+    }
+}
+
+/// The order things finished in, across tasks.
+actor OrderLog {
+    var events: [String] = []
+    func note(_ event: String) { events.append(event) }
+}

@@ -10,10 +10,13 @@ import urllib.request
 class Browser:
     """Keeps cookies and follows redirects, like a browser with JavaScript turned off."""
 
-    def __init__(self, port):
+    def __init__(self, port, forwarded_for=None):
         self.base = f"http://127.0.0.1:{port}"
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        # As if behind a reverse proxy on this machine, which names the client it passes on.
+        if forwarded_for:
+            self.opener.addheaders.append(("X-Forwarded-For", forwarded_for))
 
     def open(self, path, form=None):
         data = None if form is None else urllib.parse.urlencode(form).encode()
@@ -90,7 +93,7 @@ def test_first_run_login_customers_events_bookings_and_csrf(server_factory):
     assert status == 200 and url.endswith("/customers") and "Ng, Bo" in page
 
 
-def test_login_is_rate_limited_per_email(server_factory):
+def test_login_is_rate_limited_per_email_and_address_even_all_at_once(server_factory):
     server = server_factory()
     b = Browser(server.port)
     b.submit(setup_link(server), {"email": "owner@example.com", "password": "correct horse battery", "name": "V", "timezone": "UTC"})
@@ -99,3 +102,43 @@ def test_login_is_rate_limited_per_email(server_factory):
         assert other.submit("/login", {"email": "owner@example.com", "password": "nope nope nope"})[0] == 401
     status, _, page = other.submit("/login", {"email": "owner@example.com", "password": "correct horse battery"})
     assert status == 429 and "Too many failed attempts" in page
+
+    # 16 at once from one address (15 wrong, 1 right): at most five are checked at all.
+    import concurrent.futures
+    attacker = [Browser(server.port, forwarded_for="203.0.113.9") for _ in range(16)]
+    pages = [a.open("/login")[2] for a in attacker]
+    guesses = ["nope nope nope"] * 15 + ["correct horse battery"]
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(lambda i: attacker[i].submit(
+            "/login", {"email": "owner@example.com", "password": guesses[i]}, page=pages[i])[0], range(16)))
+    assert statuses.count(429) >= 11 and statuses.count(401) + statuses.count(200) <= 5, statuses
+
+    # The owner, signing in from elsewhere, is not locked out by any of them.
+    owner = Browser(server.port, forwarded_for="198.51.100.4")
+    status, url, _ = owner.submit("/login", {"email": "owner@example.com", "password": "correct horse battery"})
+    assert status == 200 and not url.endswith("/login"), (status, url)
+
+
+def test_after_login_next_stays_on_this_site(server_factory):
+    server = server_factory()
+    b = Browser(server.port)
+    b.submit(setup_link(server), {"email": "owner@example.com", "password": "correct horse battery", "name": "V", "timezone": "UTC"})
+    b.submit("/logout", {}, page=b.open("/")[2])
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(b.jar), NoRedirect)
+    for hostile in ["/\t/evil.example/x", "/\n/evil.example", "/\\evil.example", "//evil.example", "https://evil.example/",
+                    "/\\/evil.example", " //evil.example", "javascript:alert(1)"]:
+        page = b.open("/login")[2]
+        data = urllib.parse.urlencode({"csrf_token": Browser.csrf(page), "email": "owner@example.com",
+                                       "password": "correct horse battery", "next": hostile}).encode()
+        try:
+            opener.open(b.base + "/login", data=data, timeout=30)
+            raise AssertionError("no redirect")
+        except urllib.error.HTTPError as answer:
+            assert answer.code == 303, answer.code
+            assert answer.headers["Location"] == "/", (hostile, answer.headers["Location"])
+        b.submit("/logout", {}, page=b.open("/")[2])
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

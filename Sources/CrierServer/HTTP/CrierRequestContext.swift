@@ -1,6 +1,7 @@
 import CrierCore
 import CrierStore
 import Hummingbird
+import NIOCore
 
 /// Per-request state: who is calling (filled in by the API key check) on top of Hummingbird's own.
 public struct CrierRequestContext: RequestContext {
@@ -13,9 +14,12 @@ public struct CrierRequestContext: RequestContext {
     public var staff: StaffSession?
     /// That session's cookie token (for logout and switching venue).
     var sessionToken: String?
+    /// The connection's peer (nil in tests that run without a socket).
+    var peer: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        peer = source.channel.remoteAddress
     }
 
     /// The authenticated venue; the API routes sit behind the authenticator, so a missing one is a bug.

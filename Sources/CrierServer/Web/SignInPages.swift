@@ -14,9 +14,9 @@ struct SignInPages: Sendable {
     /// Set cookies `Secure` when Crier is reached over https (its public URL says so, or the proxy does).
     let publicURL: String?
 
-    /// Failed logins for one email within `lockoutWindow` before further tries are refused.
-    static let maxFailures = 5
-    static let lockoutWindow: TimeInterval = 15 * 60
+    /// How many failed sign-ins are allowed, per email and address (`SignInLimits`).
+    var limits = SignInLimits()
+
     static let csrfCookie = "crier_csrf"
 
     func register(on web: RouterGroup<CrierRequestContext>) {
@@ -71,21 +71,27 @@ struct SignInPages: Sendable {
         let form = try await WebForm.read(request, csrf: request.cookies[Self.csrfCookie]?.value)
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let next = safeNext(form["next"])
-        let since = store.clock.now().addingTimeInterval(-Self.lockoutWindow)
-        if try await store.sessions.failures(email: email, since: since) >= Self.maxFailures {
+        let address = ClientAddress.of(request, peer: context.peer)
+        // The attempt is counted before the password is checked, so simultaneous guesses can't
+        // all be checked before any is counted.
+        let attempt: Int64
+        switch try await store.signIns.reserve(email: email, address: address, limits: limits) {
+        case .success(let id): attempt = id
+        case .failure(let refused):
+            let problem = refused.limit == .address
+                ? "Too many failed attempts from this network. Wait 15 minutes and try again."
+                : "Too many failed attempts for this email. Wait 15 minutes and try again."
             return signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
-                              extra: ["next": next, "problem": "Too many failed attempts for this email. Wait 15 minutes and try again."],
-                              status: .tooManyRequests)
+                              extra: ["next": next, "problem": problem], status: .tooManyRequests)
         }
         let user = try await store.staff.byEmail(email)
         // Verify against a dummy hash when there is no such user, so timing doesn't tell who has an account.
         let matches = StaffOnboarding.verify(form["password"] ?? "", hash: user?.passwordHash ?? Self.dummyHash)
         guard let user, matches, let first = try await store.staff.memberships(userId: user.id).first else {
-            try await store.sessions.recordFailure(email: email)
             return signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
                               extra: ["next": next, "problem": "That email and password don't match an account."], status: .unauthorized)
         }
-        try await store.sessions.clearFailures(email: email)
+        try await store.signIns.succeeded(attempt, email: email, address: address)
         return try await signedIn(request, userId: user.id, venueId: first.venueId, next: next)
     }
 
@@ -124,10 +130,16 @@ struct SignInPages: Sendable {
          FormField(name: "password", label: "Password", type: "password", required: true, autocomplete: "current-password")]
     }
 
-    /// Only a path on this site: `next` must not send someone elsewhere after signing in.
+    /// Only a path on this site: `next` must not send someone elsewhere after signing in. Browsers
+    /// drop tabs and newlines from a URL and read `\\` as `/`, so `/\t/evil.example` is
+    /// `//evil.example` to them: the path is judged as they will read it.
     func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
-        return next
+        guard let next else { return "/" }
+        let read = String(next.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }).replacingOccurrences(of: "\\", with: "/")
+        guard read.hasPrefix("/"), !read.hasPrefix("//"), !read.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
+              let parsed = URLComponents(string: read), parsed.scheme == nil, parsed.host == nil, parsed.path.hasPrefix("/")
+        else { return "/" }
+        return read
     }
 
     func secure(_ request: Request) -> Bool {

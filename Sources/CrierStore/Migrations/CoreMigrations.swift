@@ -255,5 +255,12 @@ public enum CoreMigrations {
                 "CREATE INDEX journal_customer ON journal (customer_id, id) WHERE customer_id IS NOT NULL",
             ]
         },
+        Migration(version: 10, name: "failed sign-ins by client address") { _ in
+            [
+                // Failures count per email and address, so a stranger's guesses lock out only them.
+                "ALTER TABLE login_failures ADD COLUMN address TEXT NULL",
+                "CREATE INDEX login_failures_address ON login_failures (address, failed_at)",
+            ]
+        },
     ]
 }

@@ -53,8 +53,9 @@ public struct ProjectionCheckpoints: Sendable {
     }
 
     /// The id a projection may read up to now; nil when writers kept it busy (try again shortly).
-    public func safeHead() async throws -> Int64? {
-        try await JournalHighWater.read(store.engine)
+    /// `patience`: how long to wait for the transactions writing when it was read (PostgreSQL).
+    public func safeHead(patience: Double = 0.25) async throws -> Int64? {
+        try await JournalHighWater.read(store.engine, patience: patience)
     }
 
     /// How many journal entries lie between `position` and `head` (a backfill's total).

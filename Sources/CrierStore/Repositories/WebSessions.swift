@@ -90,31 +90,4 @@ public struct WebSessions: Sendable {
             try await db.raw("UPDATE web_sessions SET venue_id = \(bind: venueId) WHERE token_hash = \(bind: Secret.hash(token))").run()
         }
     }
-
-    /// Failed sign-ins for `email` since `since`.
-    public func failures(email: String, since: Date) async throws -> Int {
-        try await store.engine.read { db in
-            try await db.raw("""
-                SELECT COUNT(*) AS n FROM login_failures WHERE email = \(bind: email.lowercased()) AND failed_at >= \(bind: since.millisecondsSince1970)
-                """).first()!.decode(column: "n", as: Int.self)
-        }
-    }
-
-    /// Records a failed sign-in (forgetting ones older than a day).
-    public func recordFailure(email: String) async throws {
-        let now = store.clock.now()
-        try await store.engine.transaction { db in
-            try await db.raw("DELETE FROM login_failures WHERE failed_at < \(bind: now.addingTimeInterval(-86_400).millisecondsSince1970)").run()
-            try await db.raw("""
-                INSERT INTO login_failures (email, failed_at) VALUES (\(bind: email.lowercased()), \(bind: now.millisecondsSince1970))
-                """).run()
-        }
-    }
-
-    /// A successful sign-in clears the count.
-    public func clearFailures(email: String) async throws {
-        try await store.engine.transaction { db in
-            try await db.raw("DELETE FROM login_failures WHERE email = \(bind: email.lowercased())").run()
-        }
-    }
 }
