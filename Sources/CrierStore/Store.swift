@@ -33,22 +33,18 @@ public struct Store: Sendable {
         switch url {
         case .sqlite(let path):
             let engine = try await SQLiteEngine.open(path: path, logger: logger)
-            let plugins: SQLiteEngine
+            var plugins: SQLiteEngine?
             do {
                 // Plugins read only their own tables: two readers are plenty.
-                plugins = try await SQLiteEngine.open(path: PluginFile.path(beside: path), readers: 2, logger: logger)
+                let opened = try await SQLiteEngine.open(path: DatabaseURL.pluginsFile(beside: path), readers: 2, logger: logger)
+                plugins = opened
+                try await PluginFile.adopt(core: engine, corePath: path, plugins: opened, logger: logger)
+                return Store(engine: engine, pluginEngine: opened, clock: clock, logger: logger)
             } catch {
+                await plugins?.shutdown()
                 await engine.shutdown()
                 throw error
             }
-            do {
-                try await PluginFile.adopt(core: engine, corePath: path, plugins: plugins, logger: logger)
-            } catch {
-                await plugins.shutdown()
-                await engine.shutdown()
-                throw error
-            }
-            return Store(engine: engine, pluginEngine: plugins, clock: clock, logger: logger)
         case .postgres(let host, let port, let user, let password, let database, let tls):
             let engine = PostgresEngine(
                 host: host, port: port, user: user, password: password, database: database, requireTLS: tls,
@@ -57,8 +53,7 @@ public struct Store: Sendable {
         }
     }
 
-
-    /// Runs `body` while the engine's connections are kept alive, then shuts the engine down.
+    /// Runs `body` while the engines' connections are kept alive, then shuts them down.
     public func withRunning<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await engine.run() }

@@ -78,9 +78,9 @@ struct SignInPages: Sendable {
         switch try await store.signIns.reserve(email: email, address: address, limits: limits) {
         case .success(let id): attempt = id
         case .failure(let refused):
-            let problem = refused.limit == .address
-                ? "Too many failed attempts from this network. Wait 15 minutes and try again."
-                : "Too many failed attempts for this email. Wait 15 minutes and try again."
+            let wait = "Wait \(Int(limits.window / 60)) minutes and try again."
+            let problem = refused.limit == .address ? "Too many failed attempts from this network. " + wait
+                : "Too many failed attempts for this email. " + wait
             return signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
                               extra: ["next": next, "problem": problem], status: .tooManyRequests)
         }

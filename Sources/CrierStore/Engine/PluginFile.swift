@@ -8,8 +8,6 @@ import SQLKit
 /// webhooks and bookings wait for. On PostgreSQL, which writes rows concurrently, they stay in the
 /// one database.
 enum PluginFile {
-    static func path(beside core: String) -> String { DatabaseURL.pluginsFile(beside: core) }
-
     /// Tables plugins may never have: Crier's own (from its migrations) and SQLite's.
     static let coreTables: Set<String> = {
         var names: Set<String> = ["schema_migrations"]
@@ -28,12 +26,6 @@ enum PluginFile {
             updated_at BIGINT NOT NULL, PRIMARY KEY (plugin, projection))
         """
 
-    static let migrationsTable = """
-        CREATE TABLE IF NOT EXISTS schema_migrations (
-            track TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL,
-            PRIMARY KEY (track, version))
-        """
-
     /// The plugins' file's own schema (track `plugins`): the checkpoints. On PostgreSQL core
     /// migration 6 made the same table, so this finds it there.
     static let migrations = [
@@ -46,16 +38,8 @@ enum PluginFile {
     /// crash between the two leaves both copies; the next open sees the plugins' file already has
     /// them and only drops the old ones. Runs when the store is opened, before anything uses it.
     static func adopt(core: SQLiteEngine, corePath: String, plugins: SQLiteEngine, logger: Logger) async throws {
-        let pending = try await core.read { db in
-            guard try await tables(db, schema: "main").contains("schema_migrations") else { return false }
-            return try await db.raw("SELECT 1 AS n FROM schema_migrations WHERE track LIKE 'plugin:%' LIMIT 1").first() != nil
-        }
-        guard pending else { return }
-        let copied = try await plugins.read { db in
-            guard try await tables(db, schema: "main").contains("schema_migrations") else { return false }
-            return try await db.raw("SELECT 1 AS n FROM schema_migrations WHERE track LIKE 'plugin:%' LIMIT 1").first() != nil
-        }
-        if !copied {
+        guard try await core.read({ db in try await hasPluginTracks(db) }) else { return }
+        if try await !plugins.read({ db in try await hasPluginTracks(db) }) {
             // ATTACH can't run inside a transaction, and a write transaction locks every attached
             // file: the old file is attached for the copy only.
             try plugins.outsideTransaction("ATTACH DATABASE \(quoted(corePath)) AS old")
@@ -69,11 +53,12 @@ enum PluginFile {
             }
         }
         try await core.transaction(deadline: StoreDeadlines.bulk) { db in
-            for table in try await tables(db, schema: "main").subtracting(coreTables).sorted() {
+            let tables = try await tables(db, schema: "main")
+            for table in tables.subtracting(coreTables).sorted() {
                 try await db.raw("DROP TABLE \(ident: table)").run()
             }
             try await db.raw("DELETE FROM schema_migrations WHERE track LIKE 'plugin:%'").run()
-            if try await tables(db, schema: "main").contains("plugin_checkpoints") {
+            if tables.contains("plugin_checkpoints") {
                 try await db.raw("DELETE FROM plugin_checkpoints").run()
             }
         }
@@ -84,7 +69,7 @@ enum PluginFile {
     private static func copy(_ db: any SQLDatabase) async throws -> Set<String> {
         let old = try await tables(db, schema: "old")
         let moving = old.subtracting(coreTables)
-        try await db.raw(SQLQueryString(migrationsTable)).run()
+        try await db.raw(SQLQueryString(Migrator.table)).run()
         try await db.raw(SQLQueryString(checkpointsTable)).run()
         for table in moving.sorted() {
             // The statements that made the table and its indexes, as SQLite keeps them.
@@ -100,6 +85,12 @@ enum PluginFile {
             try await db.raw("INSERT INTO main.plugin_checkpoints SELECT * FROM old.plugin_checkpoints").run()
         }
         return moving
+    }
+
+    /// Whether the file has migrations on a plugin's track (`plugin:{id}`).
+    private static func hasPluginTracks(_ db: any SQLDatabase) async throws -> Bool {
+        guard try await tables(db, schema: "main").contains("schema_migrations") else { return false }
+        return try await db.raw("SELECT 1 AS n FROM schema_migrations WHERE track LIKE 'plugin:%' LIMIT 1").first() != nil
     }
 
     private static func tables(_ db: any SQLDatabase, schema: String) async throws -> Set<String> {

@@ -8,6 +8,13 @@ public struct Migrator: Sendable {
     let engine: any DatabaseEngine
     let logger: Logger
 
+    /// Where each track's applied versions are recorded.
+    static let table = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            track TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL,
+            PRIMARY KEY (track, version))
+        """
+
     public init(engine: any DatabaseEngine, logger: Logger) {
         self.engine = engine
         self.logger = logger
@@ -16,13 +23,7 @@ public struct Migrator: Sendable {
     /// Runs the pending migrations of `track`; returns how many ran.
     @discardableResult
     public func migrate(track: String, _ migrations: [Migration], now: Int64) async throws -> Int {
-        try await engine.transaction(deadline: StoreDeadlines.bulk) { db in
-            try await db.raw("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    track TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL,
-                    PRIMARY KEY (track, version))
-                """).run()
-        }
+        try await engine.transaction(deadline: StoreDeadlines.bulk) { db in try await db.raw(SQLQueryString(Self.table)).run() }
         var applied = 0
         for migration in migrations.sorted(by: { $0.version < $1.version }) {
             let ran = try await engine.transaction(deadline: StoreDeadlines.bulk) { [engine] db in
