@@ -35,8 +35,11 @@ struct VonageWebhookRouteTests {
 
         func text(_ body: String, id: String, extra: [(String, String)] = []) async throws -> HTTPResponse.Status {
             try await post("inbound", [("msisdn", "447700900000"), ("to", "447700900900"), ("messageId", id), ("text", body), ("type", "text"),
-                                       ("api-key", "abcd1234"), ("timestamp", "1795255200")] + extra)
+                                       ("api-key", "abcd1234"), ("timestamp", Self.signedAt)] + extra)
         }
+
+        /// The signed timestamp: the test clock's now (Vonage's requests are dated within five minutes).
+        static let signedAt = String(Int(testNow.timeIntervalSince1970))
 
         func messages() async throws -> [Message] {
             try await store.messages.list(venueId: venue.id, filter: MessageFilter(), cursor: nil, limit: 100).items
@@ -106,9 +109,27 @@ struct VonageWebhookRouteTests {
             #expect(try await h.dispatcher.runUntilIdle().sent == 1)
             let confirmation = try #require(try await h.messages().first { $0.kind == .confirmation })
             let receipt = [("msisdn", "447700900000"), ("to", "447700900900"), ("messageId", confirmation.providerMessageId ?? ""),
-                           ("status", "delivered"), ("err-code", "0"), ("client-ref", "\(confirmation.id)"), ("api-key", "abcd1234")]
+                           ("status", "delivered"), ("err-code", "0"), ("client-ref", "\(confirmation.id)"), ("api-key", "abcd1234"), ("timestamp", Hooks.signedAt)]
             #expect(try await h.post("status", receipt) == .ok)
             #expect(try await h.store.messages.get(venueId: h.venue.id, id: confirmation.id).message.status == .delivered)
+        }
+    }
+
+    /// A correctly signed STOP captured and replayed ten days later, or sent without a timestamp,
+    /// is refused (403) and changes nothing; the same text signed now goes through.
+    @Test(arguments: TestEngines.all)
+    func replayedOrUndatedWebhooksChangeNothing(engine: EngineKind) async throws {
+        try await Self.run(engine) { h async throws -> Void in
+            let stop = [("msisdn", "447700900000"), ("to", "447700900900"), ("messageId", "0R01"), ("text", "STOP"), ("type", "text"),
+                        ("api-key", "abcd1234")]
+            let tenDaysAgo = String(Int(testNow.timeIntervalSince1970) - 10 * 86_400)
+            #expect(try await h.post("inbound", stop + [("timestamp", tenDaysAgo)]) == .forbidden)
+            #expect(try await h.post("inbound", stop + [("timestamp", "1500000000")]) == .forbidden)
+            #expect(try await h.post("inbound", stop) == .forbidden)
+            #expect(try await h.messages().isEmpty)
+            #expect(try await h.store.consents.get(venueId: h.venue.id, customerId: h.ann.id).state.transactional == true)
+            #expect(try await h.post("inbound", stop + [("timestamp", Hooks.signedAt)]) == .ok)
+            #expect(try await h.store.consents.get(venueId: h.venue.id, customerId: h.ann.id).state.transactional == false)
         }
     }
 }

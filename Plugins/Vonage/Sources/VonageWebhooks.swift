@@ -3,7 +3,8 @@ import CrierPluginKit
 import Foundation
 
 /// Vonage's SMS API webhooks: inbound messages and delivery receipts, as a form POST or a JSON
-/// POST (the dashboard's "POST" and "POST-JSON"), signed with the account's signature secret.
+/// POST (the dashboard's "POST" and "POST-JSON"), signed with the account's signature secret and
+/// dated by a signed timestamp no more than five minutes from ours.
 extension VonageProvider: SMSWebhooks {
     /// Vonage takes no reply in its webhook's answer: acknowledgements go through the outbox.
     public var inlineReplies: Bool { false }
@@ -21,6 +22,11 @@ extension VonageProvider: SMSWebhooks {
               VonageSignature.isValid(params, secret: secret, method: settings["signature_method"].flatMap(VonageSignature.Method.init) ?? .md5hash)
         else { throw .badSignature }
         let field = Dictionary(params, uniquingKeysWith: { first, _ in first })
+        // The signed `timestamp` (Unix seconds) dates the request: a captured one replayed later,
+        // or one that carries none, is refused like a bad signature.
+        guard let stamp = field["timestamp"].flatMap(TimeInterval.init),
+              abs(request.receivedAt.timeIntervalSince1970 - stamp) <= Self.tolerance
+        else { throw .badSignature }
         if let key = field["api-key"], let ours = settings["api_key"], key != ours { throw .badSignature }
         guard let id = field["messageId"], !id.isEmpty else { throw .malformed("messageId is required") }
         guard let msisdn = field["msisdn"], !msisdn.isEmpty else { throw .malformed("msisdn is required") }
@@ -50,6 +56,9 @@ extension VonageProvider: SMSWebhooks {
         // Vonage wants a 200 (any body), or it retries.
         WebhookAnswer(contentType: "text/plain", body: "")
     }
+
+    /// How far a request's signed timestamp may be from our clock, either way (as for Telnyx).
+    static let tolerance: TimeInterval = 300
 
     static let reports: [String: DeliveryReport] = [
         "accepted": .sent, "delivered": .delivered, "expired": .undelivered, "failed": .failed, "rejected": .failed,

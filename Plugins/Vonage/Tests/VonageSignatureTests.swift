@@ -41,17 +41,21 @@ struct VonageSignatureTests {
 
     static let settings = ProviderSettings(["api_key": "abcd1234", "signature_secret": "shh", "signature_method": "sha256", "from": "447700900900"])
 
+    /// When the webhooks below arrive: 30 s after the `timestamp` they are signed with.
+    static let arrival = Date(timeIntervalSince1970: 1_795_255_230)
+
     /// A webhook as Vonage posts it, signed with `secret`.
-    static func request(_ params: [(String, String)], secret: String = "shh", json: Bool = false, path: String = "/webhooks/vonage/inbound")
-        -> WebhookRequest
+    static func request(_ params: [(String, String)], secret: String = "shh", json: Bool = false, path: String = "/webhooks/vonage/inbound",
+                        receivedAt: Date = arrival) -> WebhookRequest
     {
         let signed = params + [("sig", VonageSignature.compute(params, secret: secret, method: .sha256))]
         if json {
             let body = try! JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: signed))
-            return WebhookRequest(url: "https://crier.example" + path, headers: ["content-type": "application/json"], body: Array(body))
+            return WebhookRequest(url: "https://crier.example" + path, headers: ["content-type": "application/json"], body: Array(body),
+                                  receivedAt: receivedAt)
         }
         return WebhookRequest(url: "https://crier.example" + path, headers: ["content-type": "application/x-www-form-urlencoded"],
-                              body: Array(FormBody.encode(signed).utf8))
+                              body: Array(FormBody.encode(signed).utf8), receivedAt: receivedAt)
     }
 
     static let inbound = [("msisdn", "447700900123"), ("to", "447700900900"), ("messageId", "0A01"), ("text", "Stop"), ("type", "text"),
@@ -81,7 +85,7 @@ struct VonageSignatureTests {
 
     @Test func deliveryReceipts() throws {
         let receipt = [("msisdn", "447700900123"), ("to", "447700900900"), ("messageId", "0A02"), ("status", "expired"), ("err-code", "5"),
-                       ("client-ref", "42"), ("api-key", "abcd1234")]
+                       ("client-ref", "42"), ("api-key", "abcd1234"), ("timestamp", "1795255200")]
         #expect(try VonageProvider().parse(Self.request(receipt, path: "/webhooks/vonage/status"), kind: .status, settings: Self.settings) == [
             .status(messageId: 42, providerMessageId: "0A02", report: .undelivered, errorCode: "5", segments: nil),
         ])
@@ -101,5 +105,37 @@ struct VonageSignatureTests {
         // Signed, but for another account's api key.
         let foreign = Self.inbound.map { $0.0 == "api-key" ? ($0.0, "other") : $0 }
         #expect(throws: WebhookError.badSignature) { try provider.parse(Self.request(foreign), kind: .inbound, settings: Self.settings) }
+    }
+
+    struct Replay: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var timestamp: String?
+        var accepted: Bool
+    }
+
+    /// A correctly signed request is refused unless its signed timestamp is within five minutes
+    /// of its arrival (`arrival` is 1795255230), either way: a replay days or years later, or a
+    /// request that carries no timestamp to judge by.
+    @Test(arguments: [
+        Replay(testDescription: "30 s old", timestamp: "1795255200", accepted: true),
+        Replay(testDescription: "five minutes old", timestamp: "1795254930", accepted: true),
+        Replay(testDescription: "five minutes and a second old", timestamp: "1795254929", accepted: false),
+        Replay(testDescription: "five minutes ahead", timestamp: "1795255530", accepted: true),
+        Replay(testDescription: "six minutes ahead", timestamp: "1795255590", accepted: false),
+        Replay(testDescription: "ten days old", timestamp: "1794391230", accepted: false),
+        Replay(testDescription: "from 2017", timestamp: "1500000000", accepted: false),
+        Replay(testDescription: "no timestamp", timestamp: nil, accepted: false),
+        Replay(testDescription: "not a number", timestamp: "yesterday", accepted: false),
+    ])
+    func signedRequestsOutsideFiveMinutesAreRefused(_ replay: Replay) throws {
+        let params = Self.inbound.filter { $0.0 != "timestamp" } + (replay.timestamp.map { [("timestamp", $0)] } ?? [])
+        for json in [false, true] {
+            let request = Self.request(params, json: json)
+            if replay.accepted {
+                #expect(try VonageProvider().parse(request, kind: .inbound, settings: Self.settings).count == 1)
+            } else {
+                #expect(throws: WebhookError.badSignature) { try VonageProvider().parse(request, kind: .inbound, settings: Self.settings) }
+            }
+        }
     }
 }
