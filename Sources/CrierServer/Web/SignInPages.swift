@@ -143,7 +143,7 @@ struct SignInPages: Sendable {
     }
 
     func secure(_ request: Request) -> Bool {
-        publicURL?.lowercased().hasPrefix("https://") == true || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
+        SecurityHeaders.servedOverHTTPS(request, publicURL: publicURL)
     }
 
     /// A bcrypt hash of nothing anyone knows, checked when the email has no account (made once, when first needed).
