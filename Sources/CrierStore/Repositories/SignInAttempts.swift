@@ -35,31 +35,39 @@ public struct SignInAttempts: Sendable {
         let email = email.lowercased()
         return try await store.engine.transaction { db in
             if db.dialect.name == "postgresql" { try await db.raw("SELECT pg_advisory_xact_lock(7346023)").run() }
-            try await db.raw("DELETE FROM login_failures WHERE failed_at < \(bind: now.addingTimeInterval(-86_400).millisecondsSince1970)").run()
+            // One statement counts and records, so an attempt under every limit costs one round trip.
+            if let row = try await db.raw("""
+                INSERT INTO login_failures (email, address, failed_at)
+                SELECT \(bind: email), \(bind: address), \(bind: now.millisecondsSince1970)
+                WHERE (SELECT COUNT(*) FROM login_failures WHERE email = \(bind: email) AND address = \(bind: address)
+                       AND failed_at >= \(bind: since)) < \(bind: limits.perEmailAndAddress)
+                  AND (SELECT COUNT(*) FROM login_failures WHERE address = \(bind: address) AND failed_at >= \(bind: since)) < \(bind: limits.perAddress)
+                  AND (SELECT COUNT(*) FROM login_failures WHERE email = \(bind: email) AND failed_at >= \(bind: since)) < \(bind: limits.perEmail)
+                RETURNING id
+                """).first() {
+                return .success(try row.decode(column: "id", as: Int64.self))
+            }
+            // Refused: say which limit, in the order people meet them.
             let counts = try await db.raw("""
                 SELECT COALESCE(SUM(CASE WHEN email = \(bind: email) AND address = \(bind: address) THEN 1 ELSE 0 END), 0) AS pair,
-                       COALESCE(SUM(CASE WHEN address = \(bind: address) THEN 1 ELSE 0 END), 0) AS by_address,
-                       COALESCE(SUM(CASE WHEN email = \(bind: email) THEN 1 ELSE 0 END), 0) AS by_email
+                       COALESCE(SUM(CASE WHEN address = \(bind: address) THEN 1 ELSE 0 END), 0) AS by_address
                 FROM login_failures WHERE failed_at >= \(bind: since) AND (email = \(bind: email) OR address = \(bind: address))
                 """).first()
-            let pair = try counts?.decode(column: "pair", as: Int.self) ?? 0
-            let byAddress = try counts?.decode(column: "by_address", as: Int.self) ?? 0
-            let byEmail = try counts?.decode(column: "by_email", as: Int.self) ?? 0
-            if pair >= limits.perEmailAndAddress { return .failure(SignInLimitReached(limit: .emailAndAddress)) }
-            if byAddress >= limits.perAddress { return .failure(SignInLimitReached(limit: .address)) }
-            if byEmail >= limits.perEmail { return .failure(SignInLimitReached(limit: .email)) }
-            let id = try await db.insertReturningID("""
-                INSERT INTO login_failures (email, address, failed_at) VALUES (\(bind: email), \(bind: address), \(bind: now.millisecondsSince1970))
-                """)
-            return .success(id)
+            if try counts?.decode(column: "pair", as: Int.self) ?? 0 >= limits.perEmailAndAddress { return .failure(SignInLimitReached(limit: .emailAndAddress)) }
+            if try counts?.decode(column: "by_address", as: Int.self) ?? 0 >= limits.perAddress { return .failure(SignInLimitReached(limit: .address)) }
+            return .failure(SignInLimitReached(limit: .email))
         }
     }
 
-    /// The password matched: the reservation is taken back, with this email's failures from this address.
+    /// The password matched: the reservation is taken back, with this email's failures from this
+    /// address; failures older than a day (no limit looks that far back) are cleared here too.
     public func succeeded(_ id: Int64, email: String, address: String) async throws {
+        let dayAgo = store.clock.now().addingTimeInterval(-86_400).millisecondsSince1970
         try await store.engine.transaction { db in
-            try await db.raw("DELETE FROM login_failures WHERE id = \(bind: id)").run()
-            try await db.raw("DELETE FROM login_failures WHERE email = \(bind: email.lowercased()) AND address = \(bind: address)").run()
+            try await db.raw("""
+                DELETE FROM login_failures
+                WHERE id = \(bind: id) OR (email = \(bind: email.lowercased()) AND address = \(bind: address)) OR failed_at < \(bind: dayAgo)
+                """).run()
         }
     }
 
