@@ -188,7 +188,7 @@ struct ContactsPluginTests {
 
             // Someone on the staff of two venues sees both in one list.
             let anchor = try await store.makeVenue("anchor")
-            _ = try await store.staff.addMember(venueId: anchor.id, email: web.owner.email, passwordHash: nil, role: .owner, by: .owner, actor: .system)
+            try await store.join(web.owner, venueId: anchor.id, role: .owner)
             _ = try await store.makeCustomer(anchor, first: "Dan", last: "Dawson", n: 4)
             try await web.plugins.projections(store: store).catchUp()
             #expect(try await names("?sort=name") == ["Ann Archer", "Bob Baker", "Cat Carter"])

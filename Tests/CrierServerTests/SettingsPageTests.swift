@@ -83,32 +83,30 @@ struct SettingsPageTests {
     @Test(arguments: TestEngines.all)
     func staffAndRoles(engine: EngineKind) async throws {
         try await WebHarness.run(engine) { web in
-            let short = try await web.post("/settings/staff", [("email", "sam@crown.test"), ("password", "short"), ("role", "staff")])
-            #expect(short.status == .unprocessableContent && short.html.contains(#"id="password-error""#) && short.html.contains(#"value="sam@crown.test""#))
-            #expect(try await web.post("/settings/staff", [("email", "sam@crown.test"), ("password", "long enough pw"), ("role", "manager")]).location
-                == "/settings/staff?done=added")
-            let again = try await web.post("/settings/staff", [("email", "SAM@crown.test"), ("password", "long enough pw"), ("role", "staff")])
+            let sam = try await StaffOnboarding(store: web.store, cost: 4).createUser(
+                email: "sam@crown.test", password: "long enough pw", venue: try await web.store.makeVenue("anchor"), role: .staff)
+            try await web.store.join(sam, venueId: web.venue.id, role: .manager)
+            let again = try await web.post("/settings/staff", [("email", "SAM@crown.test"), ("role", "staff")])
             #expect(again.status == .conflict && again.html.contains("already on the staff"))
-            let sam = try #require(try await web.store.staff.members(venueId: web.venue.id).first { $0.email == "sam@crown.test" })
-            #expect(sam.role == .manager)
+            #expect(try await web.store.staff.members(venueId: web.venue.id).first { $0.email == "sam@crown.test" }?.role == .manager)
             // The one owner can't be removed or demoted; a manager can't touch owners or make one.
             let me = web.owner.id
             #expect(try await web.post("/settings/staff/\(me)/role", [("role", "staff")]).status == .conflict)
             #expect(try await web.post("/settings/staff/\(me)/remove").status == .conflict)
-            let manager = try await WebHarness.signedIn(client: web.client, store: web.store, venue: web.venue,
-                                                        user: try #require(try await web.store.staff.byEmail("sam@crown.test")))
+            let manager = try await WebHarness.signedIn(client: web.client, store: web.store, venue: web.venue, user: sam)
             #expect(try await manager.get("/settings/staff").status == .ok)
             #expect(try await manager.post("/settings/staff/\(me)/remove").status == .forbidden)
-            let grant = try await manager.post("/settings/staff", [("email", "kim@crown.test"), ("password", "long enough pw"), ("role", "owner")])
+            let grant = try await manager.post("/settings/staff", [("email", "kim@crown.test"), ("role", "owner")])
             #expect(grant.status == .unprocessableContent && grant.html.contains("only when an owner grants it"))
             // The owner makes Sam an owner; now the first owner may step down.
-            #expect(try await web.post("/settings/staff/\(sam.userId)/role", [("role", "owner")]).location == "/settings/staff?done=role")
+            #expect(try await web.post("/settings/staff/\(sam.id)/role", [("role", "owner")]).location == "/settings/staff?done=role")
             #expect(try await web.post("/settings/staff/\(me)/role", [("role", "manager")]).status == .seeOther)
             // Removing someone ends their sessions in the venue at once.
             #expect(try await manager.post("/settings/staff/\(me)/remove").location == "/settings/staff?done=removed")
             #expect(try await web.get("/customers").location?.hasPrefix("/login") == true)
-            let journal = try await web.store.journal.after(id: 0, limit: 100).map(\.kind)
-            #expect(journal.filter { $0.hasPrefix("staff.") } == ["staff.added", "staff.role_changed", "staff.role_changed", "staff.removed"])
+            let journal = try await web.store.journal.after(id: 0, limit: 100).filter { $0.venueId == web.venue.id }.map(\.kind)
+            #expect(journal.filter { $0.hasPrefix("staff.") }
+                == ["staff.invited", "staff.added", "staff.role_changed", "staff.role_changed", "staff.removed"])
         }
     }
 

@@ -84,6 +84,12 @@ public func withTestDatabase<T: Sendable>(
 }
 
 extension Store {
+    /// Puts an existing account on `venueId`'s staff the only way there is: an invitation it accepts.
+    public func join(_ user: StaffUser, venueId: Int64, role: Role) async throws {
+        let (_, token) = try await invitations.invite(venueId: venueId, email: user.email, role: role, by: .owner, actor: .system)
+        _ = try await invitations.accept(token: token, as: .existingAccount(userId: user.id))
+    }
+
     /// A venue for tests: `slug`, in `timezone`, reading national numbers as `region`.
     public func makeVenue(_ slug: String = "crown", timezone: String = "Europe/London", region: String = "GB") async throws -> Venue {
         try await venues.create(

@@ -268,3 +268,38 @@ def test_a_note_on_the_timeline_and_an_import_from_the_browser(server_factory, c
     for path in ("/plugins/exports", "/customers/1", "/plugins/timeline/customers/1"):
         me.open(path)
         assert chromium.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), path
+
+
+def test_a_colleague_joins_by_accepting_an_invitation(server_factory, chromium):
+    server = server_factory(args=("serve", "--poll-interval", "0.2"))
+    link = re.search(r"/setup/\S+", server.stdout()).group(0)
+    me = Staff(chromium, f"http://127.0.0.1:{server.port}")
+    me.open(link)
+    me.fill(email="owner@crown.example", password="a long enough password", name="The Crown")
+    me.press("Create account")
+
+    # The owner makes a link for a new manager; it is shown once, and the invitation is listed.
+    me.open("/settings/staff")
+    me.fill(email="kim@crown.example")
+    Select(chromium.find_element(By.ID, "role")).select_by_value("manager")
+    me.press("Make an invitation link")
+    invite = chromium.find_element(By.ID, "invitation-link").text
+    assert "/invite/invite_" in invite
+    assert "kim@crown.example" in chromium.find_element(By.XPATH, "//table[.//th[normalize-space()='Link works until']]").text
+    me.shot("staff-invited")
+    me.click(chromium.find_element(By.XPATH, "//header//button[normalize-space()='Log out']"))
+
+    # Kim opens it, chooses a password, and is signed in to The Crown as a manager.
+    chromium.get(invite)
+    assert me.h1 == "Join The Crown" and "as manager" in me.text
+    me.shot("invitation")
+    me.fill(password="kim's long password", password_again="kim's long pass")
+    me.press("Accept and sign in")
+    assert "does not match" in chromium.find_element(By.ID, "password_again-error").text
+    me.fill(password="kim's long password", password_again="kim's long password")
+    me.press("Accept and sign in")
+    assert me.h1 == "Today at The Crown"
+    me.open("/settings/staff")
+    assert "kim@crown.example" in me.text and "Link works until" not in me.text
+    chromium.get(invite)
+    assert me.h1 == "Not found", "the link works once"

@@ -69,6 +69,8 @@ public struct JournalCodec: Sendable {
         case .staffAdded: return .staffAdded(try read(StaffChanged.self))
         case .staffRoleChanged: return .staffRoleChanged(try read(StaffChanged.self))
         case .staffRemoved: return .staffRemoved(try read(StaffChanged.self))
+        case .staffInvited: return .staffInvited(try read(StaffChanged.self))
+        case .staffInvitationRevoked: return .staffInvitationRevoked(try read(StaffChanged.self))
         }
     }
 }

@@ -27,6 +27,9 @@ public enum JournalEvent: Sendable, Equatable {
     case staffAdded(StaffChanged)
     case staffRoleChanged(StaffChanged)
     case staffRemoved(StaffChanged)
+    /// An invitation to join the staff was made (or withdrawn); `staffAdded` follows when it is accepted.
+    case staffInvited(StaffChanged)
+    case staffInvitationRevoked(StaffChanged)
     /// Written by a newer version, or unreadable here: the stored kind, kept for the audit view.
     case unrecognized(kind: String)
 
@@ -62,6 +65,8 @@ public enum JournalEvent: Sendable, Equatable {
         case .staffAdded: return .staffAdded
         case .staffRoleChanged: return .staffRoleChanged
         case .staffRemoved: return .staffRemoved
+        case .staffInvited: return .staffInvited
+        case .staffInvitationRevoked: return .staffInvitationRevoked
         case .unrecognized: return nil
         }
     }
@@ -86,7 +91,7 @@ public enum JournalEvent: Sendable, Equatable {
         case .messageMoved(_, let p): return p
         case .messageReceived(let p): return p
         case .messageLinked(let p): return p
-        case .staffAdded(let p), .staffRoleChanged(let p), .staffRemoved(let p): return p
+        case .staffAdded(let p), .staffRoleChanged(let p), .staffRemoved(let p), .staffInvited(let p), .staffInvitationRevoked(let p): return p
         case .unrecognized: return nil
         }
     }

@@ -30,6 +30,8 @@ public enum JournalKind: String, Sendable, Codable, CaseIterable {
     case staffAdded = "staff.added"
     case staffRoleChanged = "staff.role_changed"
     case staffRemoved = "staff.removed"
+    case staffInvited = "staff.invited"
+    case staffInvitationRevoked = "staff.invitation_revoked"
 
     /// The journal kind an outbound text's move into `status` is written as (nil: none is).
     public static func message(_ status: MessageStatus) -> JournalKind? {
@@ -57,11 +59,12 @@ public enum JournalKind: String, Sendable, Codable, CaseIterable {
              .messageFailed, .messageUnknown, .messageReceived, .messageLinked:
             return .message
         case .staffAdded, .staffRoleChanged, .staffRemoved: return .staff
+        case .staffInvited, .staffInvitationRevoked: return .invitation
         }
     }
 }
 
 /// What a journal entry is about; its `subject_id` is that record's id.
 public enum JournalSubject: String, Sendable, Codable, CaseIterable {
-    case venue, customer, event, booking, message, staff
+    case venue, customer, event, booking, message, staff, invitation
 }

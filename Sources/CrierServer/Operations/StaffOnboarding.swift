@@ -22,23 +22,6 @@ public struct StaffOnboarding: Sendable {
         return try await store.staff.create(email: email, passwordHash: hash, venueId: venue.id, role: role)
     }
 
-    /// Adds someone to a venue's staff. Someone new gets an account with `password`; someone who
-    /// already has one (staff of another venue) keeps theirs, and `password` is ignored.
-    public func addStaff(email: String, password: String, venue: Venue, role: Role, by asking: Role, actor: Actor) async throws
-        -> StaffMember
-    {
-        var errors = FieldErrors()
-        guard let email = StaffUser.validEmail(email, errors: &errors) else {
-            if errors.isEmpty { errors.add("email", "is required") }
-            throw CrierError.invalid(errors)
-        }
-        if try await store.staff.byEmail(email) != nil {
-            return try await store.staff.addMember(venueId: venue.id, email: email, passwordHash: nil, role: role, by: asking, actor: actor)
-        }
-        let (_, hash) = try credentials(email: email, password: password)
-        return try await store.staff.addMember(venueId: venue.id, email: email, passwordHash: hash, role: role, by: asking, actor: actor)
-    }
-
     /// Uses a first-run setup link: the venue's first owner, and the venue's name and timezone.
     public func completeSetup(token: String, email: String, password: String, venueName: String, timezone: String) async throws
         -> (user: StaffUser, venue: Venue)

@@ -8,9 +8,9 @@ import Hummingbird
 struct StaffSessionMiddleware: RouterMiddleware {
     typealias Context = CrierRequestContext
     let store: Store
-    /// Paths anyone may open: signing in, first-run setup, the stylesheet.
+    /// Paths anyone may open: signing in, first-run setup, invitation links, the stylesheet.
     static func isPublic(_ path: String) -> Bool {
-        path == "/login" || path.hasPrefix("/setup/") || path.hasPrefix("/static/")
+        path == "/login" || path.hasPrefix("/setup/") || path.hasPrefix("/invite/") || path.hasPrefix("/static/")
     }
 
     static let cookie = "crier_session"

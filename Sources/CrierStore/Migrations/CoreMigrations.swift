@@ -262,5 +262,21 @@ public enum CoreMigrations {
                 "CREATE INDEX login_failures_address ON login_failures (address, failed_at)",
             ]
         },
+        Migration(version: 11, name: "staff invitations; staff downloads as a venue setting") { engine in
+            let id = SchemaTypes.id(engine)
+            return [
+                // Someone is added to a venue's staff only by opening a one-time link and accepting;
+                // the table keeps the link's hash, never the link.
+                """
+                CREATE TABLE staff_invitations (
+                    id \(id), venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE, email TEXT NOT NULL,
+                    role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, invited_by TEXT NOT NULL, created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL, accepted_at BIGINT NULL, revoked_at BIGINT NULL)
+                """,
+                "CREATE INDEX staff_invitations_venue ON staff_invitations (venue_id, id)",
+                // Whether the staff role may download CSV (contact lists, timelines, exports); off by default.
+                "ALTER TABLE venues ADD COLUMN staff_downloads BOOLEAN NOT NULL DEFAULT FALSE",
+            ]
+        },
     ]
 }

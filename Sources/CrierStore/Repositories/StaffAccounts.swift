@@ -73,15 +73,17 @@ public struct StaffAccounts: Sendable {
     }
 
     public func byEmail(_ email: String) async throws -> StaffUser? {
-        try await store.engine.read { db in
-            try await db.raw("SELECT id, email, password_hash, created_at FROM staff_users WHERE email = \(bind: email.lowercased())")
-                .first().map { row in
-                    StaffUser(
-                        id: try row.decode(column: "id", as: Int64.self), email: try row.decode(column: "email", as: String.self),
-                        passwordHash: try row.decode(column: "password_hash", as: String.self),
-                        createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
-                }
-        }
+        try await store.engine.read { db in try await Self.user(db, email: email) }
+    }
+
+    static func user(_ db: any SQLDatabase, email: String) async throws -> StaffUser? {
+        try await db.raw("SELECT id, email, password_hash, created_at FROM staff_users WHERE email = \(bind: email.lowercased())")
+            .first().map { row in
+                StaffUser(
+                    id: try row.decode(column: "id", as: Int64.self), email: try row.decode(column: "email", as: String.self),
+                    passwordHash: try row.decode(column: "password_hash", as: String.self),
+                    createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+            }
     }
 
     public func memberships(userId: Int64) async throws -> [Membership] {

@@ -13,47 +13,12 @@ public struct StaffMember: Sendable, Equatable {
 /// A venue's staff list: who may sign in to it and with what role. Every change is journaled;
 /// only an owner may make, change or remove an owner (`by` is the role of whoever asks); and the
 /// last owner can be neither demoted nor removed, so a venue is never left without one. The rules
-/// are checked inside the change's transaction, against the rows it locks.
+/// are checked inside the change's transaction, against the rows it locks. People join only by
+/// accepting an invitation (`StaffInvitations`).
 extension StaffAccounts {
     public func members(venueId: Int64) async throws -> [StaffMember] {
         try await store.engine.read { db in
             try await Self.members(db, venueId: venueId, lock: false)
-        }
-    }
-
-    /// Adds `email` to the venue's staff. A new address needs `passwordHash` (a new account); an
-    /// existing account (staff of another venue) keeps its password. Already on the staff is a 409.
-    public func addMember(venueId: Int64, email: String, passwordHash: String?, role: Role, by asking: Role, actor: Actor) async throws
-        -> StaffMember
-    {
-        try Self.refuseGrant(role, by: asking)
-        let now = store.clock.now()
-        return try await store.retryingAfterRace {
-            try await store.engine.transaction { db in
-                var userId: Int64
-                var created = now
-                if let row = try await db.raw("SELECT id, created_at FROM staff_users WHERE email = \(bind: email)").first() {
-                    userId = try row.decode(column: "id", as: Int64.self)
-                    created = Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
-                    if try await db.raw("""
-                        SELECT role FROM memberships WHERE user_id = \(bind: userId) AND venue_id = \(bind: venueId)
-                        """).first() != nil {
-                        throw CrierError.conflict(code: "already_staff", message: "\(email) is already on the staff",
-                                                  fields: ["email": "is already on the staff"])
-                    }
-                    try await db.raw("""
-                        INSERT INTO memberships (user_id, venue_id, role) VALUES (\(bind: userId), \(bind: venueId), \(bind: role.rawValue))
-                        """).run()
-                } else {
-                    guard let passwordHash else {
-                        throw CrierError.invalid(FieldErrors("password", "is required for someone new to Crier"))
-                    }
-                    userId = try await Self.insert(db, email: email, passwordHash: passwordHash, venueId: venueId, role: role, now: now).id
-                }
-                try await JournalWriter(db: db, actor: actor, at: now).append(
-                    venueId: venueId, customerId: nil, subjectId: userId, .staffAdded(StaffChanged(email: email, role: role)))
-                return StaffMember(userId: userId, email: email, role: role, createdAt: created)
-            }
         }
     }
 
