@@ -14,11 +14,14 @@ public struct Venue: Sendable, Equatable, Codable {
     public var quietHours: QuietHours?
     /// The venue's kill switch for all outbound SMS.
     public var smsEnabled: Bool
+    /// Whether the staff role may download CSV files (contact lists, timelines, exports); owners,
+    /// managers and API keys always may. Off by default: a download is every customer's mobile.
+    public var staffDownloads: Bool
     public var createdAt: Date
 
     public init(
         id: Int64, slug: String, name: String, timezone: String, defaultRegion: String,
-        quietHours: QuietHours? = .default, smsEnabled: Bool = true, createdAt: Date
+        quietHours: QuietHours? = .default, smsEnabled: Bool = true, staffDownloads: Bool = false, createdAt: Date
     ) {
         self.id = id
         self.slug = slug
@@ -27,6 +30,7 @@ public struct Venue: Sendable, Equatable, Codable {
         self.defaultRegion = defaultRegion
         self.quietHours = quietHours
         self.smsEnabled = smsEnabled
+        self.staffDownloads = staffDownloads
         self.createdAt = createdAt
     }
 
@@ -43,9 +47,11 @@ public struct VenueSettings: Sendable, Equatable {
     public var defaultRegion: String
     public var quietHours: QuietHours?
     public var smsEnabled: Bool
+    public var staffDownloads: Bool
 
     public init(
-        slug: String, name: String, timezone: String, defaultRegion: String, quietHours: QuietHours?, smsEnabled: Bool
+        slug: String, name: String, timezone: String, defaultRegion: String, quietHours: QuietHours?, smsEnabled: Bool,
+        staffDownloads: Bool = false
     ) {
         self.slug = slug
         self.name = name
@@ -53,12 +59,13 @@ public struct VenueSettings: Sendable, Equatable {
         self.defaultRegion = defaultRegion
         self.quietHours = quietHours
         self.smsEnabled = smsEnabled
+        self.staffDownloads = staffDownloads
     }
 
     /// Checks every field and reports all problems at once.
     public static func validate(
         slug: String?, name: String?, timezone: String?, defaultRegion: String?,
-        quietHours: QuietHours? = .default, smsEnabled: Bool = true
+        quietHours: QuietHours? = .default, smsEnabled: Bool = true, staffDownloads: Bool = false
     ) throws(FieldErrors) -> VenueSettings {
         var errors = FieldErrors()
         let slug = Text.required(slug, field: "slug", max: 40, errors: &errors)?.lowercased()
@@ -77,7 +84,7 @@ public struct VenueSettings: Sendable, Equatable {
         try errors.throwIfAny()
         return VenueSettings(
             slug: slug!, name: name!, timezone: timezone!, defaultRegion: region!, quietHours: quietHours,
-            smsEnabled: smsEnabled)
+            smsEnabled: smsEnabled, staffDownloads: staffDownloads)
     }
 }
 

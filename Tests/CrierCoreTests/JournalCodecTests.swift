@@ -70,6 +70,12 @@ struct JournalCodecTests {
         Row(kind: "staff.role_changed", data: #"{"email":"sam@crown.test","role":"staff","was":"manager"}"#,
             event: .staffRoleChanged(StaffChanged(email: "sam@crown.test", role: .staff, was: .manager))),
         Row(kind: "staff.removed", data: #"{"email":"sam@crown.test","role":"staff"}"#, event: .staffRemoved(StaffChanged(email: "sam@crown.test", role: .staff))),
+        Row(kind: "staff.invited", data: #"{"email":"kim@crown.test","role":"manager"}"#,
+            event: .staffInvited(StaffChanged(email: "kim@crown.test", role: .manager))),
+        Row(kind: "staff.invitation_revoked", data: #"{"email":"kim@crown.test","role":"manager"}"#,
+            event: .staffInvitationRevoked(StaffChanged(email: "kim@crown.test", role: .manager))),
+        Row(kind: "venue.changed", data: #"{"changed":{"staff_downloads":true},"previous":{"staff_downloads":false}}"#,
+            event: .venueChanged(VenueChanged(staffDownloads: FieldChange(from: false, to: true)))),
     ]
 
     @Test(arguments: stored)

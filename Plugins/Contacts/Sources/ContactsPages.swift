@@ -45,6 +45,7 @@ struct ContactsPages: Sendable {
         }
         data["none"] = page.items.isEmpty
         let shown = request.query.filter { !$0.value.isEmpty && $0.key != "cursor" && $0.key != "scope" }
+        data["can_download"] = caller.canDownload
         data["export"] = "/plugins/contacts/export?" + FormBody.encode(shown.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         if let next = page.next {
             var query = request.query

@@ -66,6 +66,7 @@ struct TimelinePages: Sendable {
         var query = request.query
         query["cursor"] = nil
         let base = "/plugins/timeline/customers/\(customer.id)"
+        data["can_download"] = caller.canDownload
         data["export"] = base + "/export?" + FormBody.encode(Self.sorted(query))
         query["bom"] = "1"
         data["export_excel"] = base + "/export?" + FormBody.encode(Self.sorted(query))

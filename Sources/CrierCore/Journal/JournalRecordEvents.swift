@@ -32,19 +32,21 @@ public struct VenueChanged: Sendable, Equatable, Codable {
     public var defaultRegion: FieldChange<String>?
     public var quietHours: FieldChange<JournalQuietHours?>?
     public var smsEnabled: FieldChange<Bool>?
+    public var staffDownloads: FieldChange<Bool>?
     public var provider: String?
     public var settingsSet: [String]?
 
     public init(
         name: FieldChange<String>? = nil, timezone: FieldChange<String>? = nil, defaultRegion: FieldChange<String>? = nil,
-        quietHours: FieldChange<JournalQuietHours?>? = nil, smsEnabled: FieldChange<Bool>? = nil, provider: String? = nil,
-        settingsSet: [String]? = nil
+        quietHours: FieldChange<JournalQuietHours?>? = nil, smsEnabled: FieldChange<Bool>? = nil,
+        staffDownloads: FieldChange<Bool>? = nil, provider: String? = nil, settingsSet: [String]? = nil
     ) {
         self.name = name
         self.timezone = timezone
         self.defaultRegion = defaultRegion
         self.quietHours = quietHours
         self.smsEnabled = smsEnabled
+        self.staffDownloads = staffDownloads
         self.provider = provider
         self.settingsSet = settingsSet
     }
@@ -52,7 +54,8 @@ public struct VenueChanged: Sendable, Equatable, Codable {
     /// Whether anything changed (an entry is written only then).
     public var isEmpty: Bool { self == VenueChanged() }
 
-    enum Fields: String, CodingKey { case name, timezone, defaultRegion = "default_region", quietHours = "quiet_hours", smsEnabled = "sms_enabled" }
+    enum Fields: String, CodingKey { case name, timezone, defaultRegion = "default_region", quietHours = "quiet_hours", smsEnabled = "sms_enabled",
+                                       staffDownloads = "staff_downloads" }
     enum Keys: String, CodingKey { case provider, settingsSet = "settings_set" }
 
     public init(from decoder: any Decoder) throws {
@@ -62,6 +65,7 @@ public struct VenueChanged: Sendable, Equatable, Codable {
         defaultRegion = try changes.field(.defaultRegion)
         quietHours = try changes.field(.quietHours)
         smsEnabled = try changes.field(.smsEnabled)
+        staffDownloads = try changes.field(.staffDownloads)
         let keys = try decoder.container(keyedBy: Keys.self)
         provider = try keys.decodeIfPresent(String.self, forKey: .provider)
         settingsSet = try keys.decodeIfPresent([String].self, forKey: .settingsSet)
@@ -80,6 +84,7 @@ public struct VenueChanged: Sendable, Equatable, Codable {
         try changes.field(.defaultRegion, defaultRegion)
         try changes.field(.quietHours, quietHours)
         try changes.field(.smsEnabled, smsEnabled)
+        try changes.field(.staffDownloads, staffDownloads)
     }
 }
 

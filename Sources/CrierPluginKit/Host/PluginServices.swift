@@ -53,9 +53,13 @@ public struct PluginCaller: Sendable, Equatable {
     public var canWrite: Bool
     /// The session's CSRF token, which every form a plugin page shows must carry as `csrf_token`.
     public var csrfToken: String?
+    /// Whether the caller may download CSV: owners, managers and API keys; the staff role only when
+    /// the venue allows it. The host refuses a download otherwise; pages hide their download links.
+    public var canDownload: Bool
 
     public init(
-        venueId: Int64, venueIds: [Int64], actor: Actor, actorName: String? = nil, role: Role?, canWrite: Bool, csrfToken: String?
+        venueId: Int64, venueIds: [Int64], actor: Actor, actorName: String? = nil, role: Role?, canWrite: Bool, csrfToken: String?,
+        canDownload: Bool? = nil
     ) {
         self.venueId = venueId
         self.venueIds = venueIds
@@ -64,6 +68,7 @@ public struct PluginCaller: Sendable, Equatable {
         self.role = role
         self.canWrite = canWrite
         self.csrfToken = csrfToken
+        self.canDownload = canDownload ?? (role == nil || role == .owner || role == .manager)
     }
 
     /// Owners and managers.

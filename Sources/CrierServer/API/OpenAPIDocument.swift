@@ -37,7 +37,7 @@ enum OpenAPIDocument {
                                           "details": ["type": "object"]], required: ["code", "message"])], required: ["error"]),
         "Venue": object(["id": integer(), "slug": string(), "name": string(), "timezone": string(), "default_region": string(),
                          "quiet_hours": ["oneOf": .array([object(["start": string(), "end": string()]), ["type": "null"]])],
-                         "sms_enabled": boolean, "created_at": string("date-time")]),
+                         "sms_enabled": boolean, "staff_downloads": boolean, "created_at": string("date-time")]),
         "EventCancel": object(["text_attendees": boolean]),
         "CustomerInput": object(["first_name": string(), "last_name": string(), "mobile": string(), "email": string(nullable: true),
                                  "notes": string(nullable: true)]),

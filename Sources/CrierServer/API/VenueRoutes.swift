@@ -12,10 +12,10 @@ struct VenueRoutes {
         }
         api.patch("venue") { request, context in
             let venue = try context.requireVenue()
-            var body = try await JSONBody.read(request, allowed: ["name", "timezone", "default_region", "quiet_hours", "sms_enabled"])
+            var body = try await JSONBody.read(request, allowed: ["name", "timezone", "default_region", "quiet_hours", "sms_enabled", "staff_downloads"])
             var change = VenueChange(
                 name: body.string("name"), timezone: body.string("timezone"), defaultRegion: body.string("default_region"),
-                smsEnabled: body.bool("sms_enabled"))
+                smsEnabled: body.bool("sms_enabled"), staffDownloads: body.bool("staff_downloads"))
             switch body.object("quiet_hours") {
             case nil: break
             case .some(nil): change.quietHours = .some(nil)

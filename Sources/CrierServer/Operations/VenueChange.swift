@@ -10,6 +10,7 @@ struct VenueChange: Sendable {
     var defaultRegion: String??
     var quietHours: QuietHours??
     var smsEnabled: Bool?
+    var staffDownloads: Bool?
 
     /// Reads "HH:MM" start and end; both blank means no quiet hours. Problems go under `quiet_hours`.
     static func quietHours(start: String?, end: String?, errors: inout FieldErrors) -> QuietHours?? {
@@ -37,7 +38,8 @@ struct VenueChange: Sendable {
                     slug: current.slug, name: name.map { $0 ?? "" } ?? current.name,
                     timezone: timezone.map { $0 ?? "" } ?? current.timezone,
                     defaultRegion: defaultRegion.map { $0 ?? "" } ?? current.defaultRegion,
-                    quietHours: quietHours ?? current.quietHours, smsEnabled: smsEnabled ?? current.smsEnabled)
+                    quietHours: quietHours ?? current.quietHours, smsEnabled: smsEnabled ?? current.smsEnabled,
+                    staffDownloads: staffDownloads ?? current.staffDownloads)
                 if errors.isEmpty { return settings }
             } catch { for (field, message) in error.fields { errors.add(field, message) } }
             throw .invalid(errors)

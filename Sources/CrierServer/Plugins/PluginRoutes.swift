@@ -26,7 +26,7 @@ struct PluginRoutes: Sendable {
                             actorName: context.apiKey.map { "API key “\($0.name)”" }, role: nil,
                             canWrite: context.apiKey?.scope != .read, csrfToken: nil)
                         let plugged = try await Self.request(request, context, route: route, caller: caller, services: services)
-                        return try await respond(try await route.handler(plugged), context: context)
+                        return try await respond(try await route.handler(plugged), caller: caller, context: context)
                     }
                 case .page:
                     web.on(RouterPath(path), method: method) { request, context in
@@ -39,7 +39,7 @@ struct PluginRoutes: Sendable {
                                 throw CrierError.forbidden("This form has expired or did not come from Crier. Go back, reload the page and try again.")
                             }
                         }
-                        return try await respond(try await route.handler(plugged), context: context)
+                        return try await respond(try await route.handler(plugged), caller: caller, context: context)
                     }
                 }
             }
@@ -66,7 +66,12 @@ struct PluginRoutes: Sendable {
             parameters: parameters, query: query, body: body, contentType: request.headers[.contentType], caller: caller, services: services)
     }
 
-    func respond(_ response: PluginResponse, context: CrierRequestContext) async throws -> Response {
+    /// A download for a caller who may not download (the staff role, unless the venue allows it)
+    /// is refused here, for every plugin's every CSV, before a byte of it is read.
+    func respond(_ response: PluginResponse, caller: PluginCaller, context: CrierRequestContext) async throws -> Response {
+        if case .download = response, !caller.canDownload {
+            throw CrierError.forbidden("Only the venue's owners and managers can download these files, unless the venue lets staff too (Settings).")
+        }
         switch response {
         case .json(_, 204):
             return Response(status: .noContent)

@@ -27,7 +27,8 @@ struct SettingsPages: Sendable {
             var errors = FieldErrors()
             let change = VenueChange(
                 name: .some(typed.name), timezone: .some(typed.timezone), defaultRegion: .some(typed.defaultRegion),
-                quietHours: VenueChange.quietHours(start: typed.quietStart, end: typed.quietEnd, errors: &errors), smsEnabled: typed.smsEnabled)
+                quietHours: VenueChange.quietHours(start: typed.quietStart, end: typed.quietEnd, errors: &errors), smsEnabled: typed.smsEnabled,
+                staffDownloads: typed.staffDownloads)
             do {
                 _ = try await change.save(store: store, venueId: venue.id, actor: context.actor, problems: errors)
                 return seeOther("/settings?done=saved")
@@ -62,7 +63,10 @@ struct SettingsPages: Sendable {
         ].map(\.values), "switch": FormField.checkbox(
             name: "sms_enabled", label: "Send texts", checked: typed.smsEnabled,
             hint: "The kill switch: untick to stop every outgoing text at once. Texts due meanwhile are suppressed, not sent later.",
-            error: errors.fields["sms_enabled"]).values]
+            error: errors.fields["sms_enabled"]).values, "downloads": FormField.checkbox(
+            name: "staff_downloads", label: "Staff may download CSV files", checked: typed.staffDownloads,
+            hint: "The contact list and timelines download as CSV with every customer's name and mobile. Owners and managers always can (and have Exports); tick to let staff download them too.",
+            error: errors.fields["staff_downloads"]).values]
         if !errors.isEmpty { data["problem"] = "Please fix the fields marked below." }
         return data
     }
@@ -79,6 +83,7 @@ struct VenueForm {
     var quietStart: String
     var quietEnd: String
     var smsEnabled: Bool
+    var staffDownloads: Bool
 
     init(_ venue: Venue) {
         name = venue.name
@@ -87,6 +92,7 @@ struct VenueForm {
         quietStart = venue.quietHours?.start.description ?? ""
         quietEnd = venue.quietHours?.end.description ?? ""
         smsEnabled = venue.smsEnabled
+        staffDownloads = venue.staffDownloads
     }
 
     init(_ form: WebForm) {
@@ -97,6 +103,7 @@ struct VenueForm {
         quietEnd = form["quiet_hours.end"] ?? ""
         // An unticked checkbox sends nothing.
         smsEnabled = form["sms_enabled"] == "true"
+        staffDownloads = form["staff_downloads"] == "true"
     }
 }
 

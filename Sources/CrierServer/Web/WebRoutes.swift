@@ -93,9 +93,10 @@ struct StaffPages: Sendable {
     /// The signed-in staff member as a plugin sees them: the venue in view and every venue they belong to.
     func caller(_ context: CrierRequestContext, session: StaffSession) async throws -> PluginCaller {
         let venueIds = try await store.staff.memberships(userId: session.userId).map(\.venueId)
+        let staffDownloads = try context.requireVenue().staffDownloads
         return PluginCaller(
             venueId: session.venueId, venueIds: venueIds, actor: context.actor, actorName: session.email, role: session.role, canWrite: true,
-            csrfToken: session.csrfToken)
+            csrfToken: session.csrfToken, canDownload: session.canManage || staffDownloads)
     }
 
     func requireStaff(_ context: CrierRequestContext) throws -> StaffSession {

@@ -37,7 +37,7 @@ public struct StaffAccounts: Sendable {
                 do throws(FieldErrors) {
                     return try VenueSettings.validate(
                         slug: current.slug, name: venueName, timezone: timezone, defaultRegion: current.defaultRegion,
-                        quietHours: current.quietHours, smsEnabled: current.smsEnabled)
+                        quietHours: current.quietHours, smsEnabled: current.smsEnabled, staffDownloads: current.staffDownloads)
                 } catch { throw .invalid(error) }
             }
             let user = try await Self.insert(db, email: email, passwordHash: passwordHash, venueId: venueId, role: .owner, now: now)

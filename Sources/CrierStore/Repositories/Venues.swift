@@ -6,7 +6,7 @@ import SQLKit
 public struct Venues: Sendable {
     let store: Store
 
-    static let columns = "id, slug, name, timezone, default_region, quiet_start, quiet_end, sms_enabled, created_at"
+    static let columns = "id, slug, name, timezone, default_region, quiet_start, quiet_end, sms_enabled, staff_downloads, created_at"
 
     /// Creates a venue; a taken slug is a 409.
     public func create(_ settings: VenueSettings, actor: Actor) async throws -> Venue {
@@ -18,16 +18,16 @@ public struct Venues: Sendable {
                 }
                 let id = try await db.insertReturningID("""
                     INSERT INTO venues (slug, name, timezone, default_region, quiet_start, quiet_end, sms_enabled,
-                                        created_at, updated_at)
+                                        staff_downloads, created_at, updated_at)
                     VALUES (\(bind: settings.slug), \(bind: settings.name), \(bind: settings.timezone),
                             \(bind: settings.defaultRegion), \(bind: settings.quietHours?.start.description),
                             \(bind: settings.quietHours?.end.description), \(bind: settings.smsEnabled),
-                            \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+                            \(bind: settings.staffDownloads), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
                     """)
                 let venue = Venue(
                     id: id, slug: settings.slug, name: settings.name, timezone: settings.timezone,
                     defaultRegion: settings.defaultRegion, quietHours: settings.quietHours,
-                    smsEnabled: settings.smsEnabled, createdAt: now)
+                    smsEnabled: settings.smsEnabled, staffDownloads: settings.staffDownloads, createdAt: now)
                 try await JournalWriter(db: db, actor: actor, at: now).append(
                     venueId: id, customerId: nil, subjectId: id,
                     .venueCreated(VenueCreated(slug: venue.slug, name: venue.name, timezone: venue.timezone)))
@@ -95,13 +95,13 @@ public struct Venues: Sendable {
         let old = try Self.decode(row)
         let current = VenueSettings(
             slug: old.slug, name: old.name, timezone: old.timezone, defaultRegion: old.defaultRegion,
-            quietHours: old.quietHours, smsEnabled: old.smsEnabled)
+            quietHours: old.quietHours, smsEnabled: old.smsEnabled, staffDownloads: old.staffDownloads)
         let new = try change(current)
         try await db.raw("""
             UPDATE venues SET name = \(bind: new.name), timezone = \(bind: new.timezone),
                 default_region = \(bind: new.defaultRegion), quiet_start = \(bind: new.quietHours?.start.description),
                 quiet_end = \(bind: new.quietHours?.end.description), sms_enabled = \(bind: new.smsEnabled),
-                updated_at = \(bind: now.millisecondsSince1970)
+                staff_downloads = \(bind: new.staffDownloads), updated_at = \(bind: now.millisecondsSince1970)
             WHERE id = \(bind: id)
             """).run()
         let changes = Self.changes(current, new)
@@ -114,6 +114,7 @@ public struct Venues: Sendable {
         venue.defaultRegion = new.defaultRegion
         venue.quietHours = new.quietHours
         venue.smsEnabled = new.smsEnabled
+        venue.staffDownloads = new.staffDownloads
         return venue
     }
 
@@ -186,7 +187,7 @@ public struct Venues: Sendable {
         return VenueChanged(
             name: .between(old.name, new.name), timezone: .between(old.timezone, new.timezone),
             defaultRegion: .between(old.defaultRegion, new.defaultRegion), quietHours: .between(hours(old), hours(new)),
-            smsEnabled: .between(old.smsEnabled, new.smsEnabled))
+            smsEnabled: .between(old.smsEnabled, new.smsEnabled), staffDownloads: .between(old.staffDownloads, new.staffDownloads))
     }
 
     static func decode(_ row: any SQLRow) throws -> Venue {
@@ -200,6 +201,7 @@ public struct Venues: Sendable {
             defaultRegion: try row.decode(column: "default_region", as: String.self),
             quietHours: start.flatMap { s in end.map { QuietHours(start: s, end: $0) } },
             smsEnabled: try row.decode(column: "sms_enabled", as: Bool.self),
+            staffDownloads: try row.decode(column: "staff_downloads", as: Bool.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
     }
 }
