@@ -17,19 +17,29 @@ public struct Store: Sendable {
     public let logger: Logger
     /// Failures logged once per burst (shared by everything using this store).
     public let trouble: TroubleLog
+    /// The keys venues' provider settings are sealed with (`Keyring`).
+    public let keyring: Keyring
 
-    public init(engine: any DatabaseEngine, pluginEngine: (any DatabaseEngine)? = nil, clock: any Clock, logger: Logger) {
+    public init(
+        engine: any DatabaseEngine, pluginEngine: (any DatabaseEngine)? = nil, clock: any Clock, logger: Logger,
+        keyring: Keyring = Keyring(keys: [.random()])
+    ) {
         self.engine = engine
         self.pluginEngine = pluginEngine ?? engine
         self.pluginsApart = pluginEngine != nil
         self.clock = clock
         self.logger = logger
         self.trouble = TroubleLog(logger: logger)
+        self.keyring = keyring
     }
 
     /// Opens the database at `url`. Call `engine.run()` (or `withRunning`) before using a PostgreSQL store.
     /// `maxConnections` bounds the PostgreSQL pool (SQLite always has one writer and a few readers).
-    public static func open(_ url: DatabaseURL, clock: any Clock, logger: Logger, maxConnections: Int = 20) async throws -> Store {
+    /// `keyring` defaults to what the environment names for this database (`Keyring.forDatabase`).
+    public static func open(
+        _ url: DatabaseURL, clock: any Clock, logger: Logger, maxConnections: Int = 20, keyring: Keyring? = nil
+    ) async throws -> Store {
+        let keyring = try keyring ?? Keyring.forDatabase(url)
         switch url {
         case .sqlite(let path):
             let engine = try await SQLiteEngine.open(path: path, logger: logger)
@@ -39,7 +49,7 @@ public struct Store: Sendable {
                 let opened = try await SQLiteEngine.open(path: DatabaseURL.pluginsFile(beside: path), readers: 2, logger: logger)
                 plugins = opened
                 try await PluginFile.adopt(core: engine, corePath: path, plugins: opened, logger: logger)
-                return Store(engine: engine, pluginEngine: opened, clock: clock, logger: logger)
+                return Store(engine: engine, pluginEngine: opened, clock: clock, logger: logger, keyring: keyring)
             } catch {
                 await plugins?.shutdown()
                 await engine.shutdown()
@@ -49,7 +59,7 @@ public struct Store: Sendable {
             let engine = PostgresEngine(
                 host: host, port: port, user: user, password: password, database: database, requireTLS: tls,
                 maxConnections: maxConnections, logger: logger)
-            return Store(engine: engine, clock: clock, logger: logger)
+            return Store(engine: engine, clock: clock, logger: logger, keyring: keyring)
         }
     }
 
@@ -84,10 +94,22 @@ public struct Store: Sendable {
     }
 
     /// Applies Crier's pending core migrations, and the plugins' file's own; returns how many ran.
+    /// Provider settings still in plain text (from before they were encrypted) are sealed too.
     @discardableResult
     public func migrate() async throws -> Int {
         let now = clock.now().millisecondsSince1970
         let core = try await Migrator(engine: engine, logger: logger).migrate(track: CoreMigrations.track, CoreMigrations.all, now: now)
+        let sealed = try await engine.transaction(deadline: StoreDeadlines.bulk) { [keyring] db in
+            try await SealedSettings.reseal(db, keyring: keyring, strict: false)
+        }
+        if sealed.changed > 0 { logger.info("sealed venues' provider settings with the current secret key", metadata: ["venues": "\(sealed.changed)"]) }
+        if !sealed.unopened.isEmpty {
+            logger.error("""
+                provider settings of venue(s) \(sealed.unopened.map(String.init).joined(separator: ", ")) were sealed with a key this \
+                server does not have: their texts and webhooks fail until it is given that key (CRIER_SECRET_KEY or the key file), \
+                or their provider settings are entered again
+                """)
+        }
         return core + (try await Migrator(engine: pluginEngine, logger: logger).migrate(track: "plugins", PluginFile.migrations, now: now))
     }
 

@@ -12,7 +12,8 @@ struct Crier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crier",
         abstract: "SMS bookings, confirmations and reminders for venues.",
-        subcommands: [Serve.self, Migrate.self, AdminCommand.self, VenueCommand.self, APIKeyCommand.self, RemindersCommand.self],
+        subcommands: [Serve.self, Migrate.self, AdminCommand.self, VenueCommand.self, APIKeyCommand.self, RemindersCommand.self,
+                      SecretsCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -40,6 +41,9 @@ struct DatabaseOptions: ParsableArguments {
             throw ExitCode(1)
         } catch let error as ExitCode {
             throw error
+        } catch let error as KeyringError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(1)
         } catch let error as CommandError {
             // A plugin command's refusal: its own message and status (PluginCommandLine prints it).
             throw error

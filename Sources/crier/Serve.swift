@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
         let region = env["CRIER_REGION"] ?? "GB"
         let logger = Logging.make()
         try await withPlugins(clock: manualClock ?? SystemClock()) { host in try await db.withStore(clock: manualClock ?? SystemClock()) { store in
+            if try store.keyring.ensure().created, case .file(let path) = store.keyring.source {
+                logger.notice("created the secret key file \(path) (mode 0600): provider secrets are encrypted with it; back it up apart from the database")
+            }
             let outcome = try await FirstRun(store: store).prepare(timezone: timezone, region: region)
             try await host.migrate(store)
             logger.info("plugins loaded: \(host.ids.isEmpty ? "none" : host.ids.joined(separator: ", "))")

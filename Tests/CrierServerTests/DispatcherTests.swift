@@ -384,8 +384,8 @@ struct DispatcherTests {
             }()
             let provider = ScriptedProvider()
             let stores = engine == .postgres
-                ? [store, try await Store.open(url, clock: clock, logger: logger, maxConnections: 6),
-                   try await Store.open(url, clock: clock, logger: logger, maxConnections: 6)]
+                ? [store, try await Store.open(url, clock: clock, logger: logger, maxConnections: 6, keyring: store.keyring),
+                   try await Store.open(url, clock: clock, logger: logger, maxConnections: 6, keyring: store.keyring)]
                 : [store, store, store]
             if engine == .sqlite {
                 let reports = try await withThrowingTaskGroup(of: Dispatcher.Report.self) { group in

@@ -180,7 +180,7 @@ struct PluginHostTests {
     func twoInstancesConsumingTogetherCountEveryEntryOnce(engine: EngineKind) async throws {
         try await withTestDatabase(engine) { url, store in
             let venue = try await store.makeVenue()
-            let other = try await Store.open(url, clock: store.clock, logger: store.logger)
+            let other = try await Store.open(url, clock: store.clock, logger: store.logger, keyring: store.keyring)
             try await other.withRunning { other in
                 let first = try testPluginHost([ProbePlugin.self], clock: store.clock)
                 let second = try testPluginHost([ProbePlugin.self], clock: store.clock)

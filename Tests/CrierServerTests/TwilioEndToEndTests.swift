@@ -154,7 +154,9 @@ struct TwilioEndToEndTests {
     func lostOutcomesAreSettledFromTwiliosRecords(engine: EngineKind) async throws {
         let settings = {
             var settings = Dispatcher.Settings()
-            settings.sendTimeout = 0.5
+            // Long enough that the resend's real answer arrives in time when the whole suite is
+            // loading the machine; the two lost calls take longer still.
+            settings.sendTimeout = 1.5
             return settings
         }()
         try await Self.withTwilioVenue(engine, extra: ["public_url": "https://crown.example/"], settings: settings) {
@@ -164,7 +166,7 @@ struct TwilioEndToEndTests {
                 let c = try await store.makeCustomer(venue, n: n)
                 _ = try await store.bookings.create(venue: venue, customerId: c.id, eventId: event.id, seats: 1, notes: nil, source: .api, actor: .system)
             }
-            fake.script(.slow(.seconds(2)), .lost(.seconds(2)))
+            fake.script(.slow(.seconds(4)), .lost(.seconds(4)))
             #expect(try await dispatcher.runUntilIdle().unknown == 2)
             let confirmations = { try await store.messages.list(venueId: venue.id, filter: MessageFilter(kind: .confirmation), cursor: nil, limit: 10)
                 .items.sorted { $0.id < $1.id } }

@@ -69,7 +69,9 @@ public func withTestDatabase<T: Sendable>(
         }
         do {
             let url = DatabaseURL.postgres(host: host, port: port, user: user, password: password, database: String(name), requireTLS: false)
-            let store = try await Store.open(url, clock: clock, logger: logger, maxConnections: 6)
+            // A key of its own (no key file in the working directory); more stores on this
+            // database pass `keyring: store.keyring`, as instances share CRIER_SECRET_KEY.
+            let store = try await Store.open(url, clock: clock, logger: logger, maxConnections: 6, keyring: Keyring(keys: [.random()]))
             let result = try await store.withRunning { store in
                 try await store.migrate()
                 return try await body(url, store)

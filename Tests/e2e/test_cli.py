@@ -82,3 +82,43 @@ def test_migrate_is_idempotent(tmp_path):
     assert run("migrate", "--database", db, cwd=tmp_path).stdout.strip() == f"applied {MIGRATIONS} migration(s)"
     assert run("migrate", "--database", db, cwd=tmp_path).stdout.strip() == "database is up to date"
     assert run("migrate", cwd=tmp_path, env={"CRIER_DATABASE_URL": db}).stdout.strip() == "database is up to date"
+
+
+def test_provider_secrets_are_encrypted_at_rest_and_rotate(tmp_path, server_factory):
+    import os
+    import shutil
+    import stat
+
+    run("venue", "create", "--slug", "crown", "--name", "The Crown", "--timezone", "Europe/London", cwd=tmp_path)
+    key = run("api-key", "create", "--venue", "crown", "--name", "ops", cwd=tmp_path).stdout.strip()
+    server = server_factory()
+    keyfile = tmp_path / "crier.sqlite.key"
+    assert "created the secret key file" in server.stderr() or keyfile.exists()
+    assert stat.S_IMODE(os.stat(keyfile).st_mode) == 0o600
+    status, body = server.request("PUT", "/api/v1/venue/provider", {"provider": "twilio", "settings": {
+        "account_sid": "AC" + "0" * 32, "auth_token": "supersecret99supersecret99", "from": "+447700900900"}}, key=key)
+    assert status == 200, body
+    assert server.stop() == 0
+    for f in tmp_path.glob("crier.sqlite*"):
+        assert b"supersecret99" not in f.read_bytes(), f
+
+    before = keyfile.read_text()
+    rotated = run("secrets", "rotate", cwd=tmp_path)
+    assert re.match(r"re-encrypted 1 venue\(s\) with new key [0-9a-f]{8}; ", rotated.stdout), rotated.stdout
+    after = keyfile.read_text()
+    assert after != before and len([l for l in after.splitlines() if l and not l.startswith("#")]) == 1
+    server = server_factory()
+    status, body = server.get("/api/v1/venue/provider", key=key)
+    assert status == 200 and body["settings"]["auth_token"] == "…et99", body
+
+    # The database copied without its key: nothing opens, and the command says which key it needs.
+    server.stop()
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for f in tmp_path.glob("crier*.sqlite*"):
+        if not f.name.endswith(".key"):
+            shutil.copy(f, copy / f.name)
+    refused = run("secrets", "rotate", cwd=copy, check=False)
+    assert refused.returncode == 1 and "which this server does not have" in refused.stderr, refused.stderr
+    bad = run("venue", "list", cwd=copy, env={"CRIER_SECRET_KEY": "not-a-key"}, check=False)
+    assert bad.returncode == 1 and "CRIER_SECRET_KEY must be base64 of 32 random bytes" in bad.stderr, bad.stderr

@@ -25,7 +25,7 @@ struct ProviderChange: Sendable {
             }
             if let value, !value.isEmpty { settings[key] = value }
         }
-        let old = try await store.venues.provider(venueId: venueId)
+        let old = try await readable(venueId: venueId)
         if old.id == id {
             for key in provider.settingKeys.secret where settings[key] == nil || settings[key]!.hasPrefix("…") {
                 settings[key] = old.settings[key]
@@ -40,7 +40,17 @@ struct ProviderChange: Sendable {
 
     /// The venue's provider and its settings with secrets masked.
     func current(venueId: Int64) async throws -> (id: String, settings: [String: String]) {
-        let (id, settings) = try await store.venues.provider(venueId: venueId)
+        let (id, settings) = try await readable(venueId: venueId)
         return (id, providers.first { $0.id == id }?.masked(ProviderSettings(settings)) ?? [:])
+    }
+
+    /// The stored provider and settings; settings sealed with a key this server lacks read as none,
+    /// so they can be entered again (every secret then has to be).
+    func readable(venueId: Int64) async throws -> (id: String, settings: [String: String]) {
+        do {
+            return try await store.venues.provider(venueId: venueId)
+        } catch is KeyringError {
+            return ("", [:])
+        }
     }
 }

@@ -152,8 +152,8 @@ public struct Dispatch: Sendable {
                 WHERE id IN (\(binds: Array(Set(messages.map(\.venueId)))))
                 """).all() {
                 let text = try row.decode(column: "provider_settings", as: String.self)
-                let settings = (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
                 let venue = try Venues.decode(row)
+                let settings = try SealedSettings.open(text, venueId: venue.id, keyring: store.keyring)
                 venues[venue.id] = (venue, try row.decode(column: "provider", as: String.self), settings)
             }
             var customers: [Int64: (Customer, ConsentState)] = [:]

@@ -124,8 +124,7 @@ public struct Venues: Sendable {
             guard let row = try await db.raw("SELECT provider, provider_settings FROM venues WHERE id = \(bind: venueId)").first()
             else { throw CrierError.notFound("venue") }
             let text = try row.decode(column: "provider_settings", as: String.self)
-            return (try row.decode(column: "provider", as: String.self),
-                    (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:])
+            return (try row.decode(column: "provider", as: String.self), try SealedSettings.open(text, venueId: venueId, keyring: store.keyring))
         }
     }
 
@@ -134,9 +133,7 @@ public struct Venues: Sendable {
     /// provider's webhooks will name (its `To`), so they find this venue; each belongs to one venue.
     public func setProvider(venueId: Int64, id: String, settings: [String: String], addresses: [String] = [], actor: Actor) async throws {
         let now = store.clock.now()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let text = String(decoding: try encoder.encode(settings), as: UTF8.self)
+        let text = try SealedSettings.seal(settings, venueId: venueId, keyring: store.keyring)
         try await store.engine.transaction { db in
             try await db.raw("""
                 UPDATE venues SET provider = \(bind: id), provider_settings = \(bind: text), updated_at = \(bind: now.millisecondsSince1970)
@@ -174,7 +171,8 @@ public struct Venues: Sendable {
             for address in addresses {
                 guard let row = try rows.first(where: { try $0.decode(column: "address", as: String.self) == address }) else { continue }
                 let text = try row.decode(column: "provider_settings", as: String.self)
-                return (try Self.decode(row), (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:])
+                let venue = try Self.decode(row)
+                return (venue, try SealedSettings.open(text, venueId: venue.id, keyring: store.keyring))
             }
             return nil
         }
