@@ -128,6 +128,7 @@ public struct Store: Sendable {
     public var sessions: WebSessions { WebSessions(store: self) }
     public var signIns: SignInAttempts { SignInAttempts(store: self) }
     public var invitations: StaffInvitations { StaffInvitations(store: self) }
+    public var audit: AuditLog { AuditLog(store: self) }
     public var apiKeys: APIKeys { APIKeys(store: self) }
     public var customers: Customers { Customers(store: self) }
     public var events: Events { Events(store: self) }

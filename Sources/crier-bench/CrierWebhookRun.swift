@@ -63,7 +63,7 @@ struct CrierWebhookRun {
                     venue: venue, input: CustomerInput(firstName: "F\(i)", lastName: "L\(i)", mobile: String(format: "+4477009%05d", i)),
                     actor: .system)
             }
-            return try await store.apiKeys.create(venueId: venue.id, name: "bench", scope: .read).secret
+            return try await store.apiKeys.create(venueId: venue.id, name: "bench", scope: .read, actor: .system).secret
         }
     }
 

@@ -20,7 +20,7 @@ struct APIKeyCommand: AsyncParsableCommand {
             let created = try await db.withStore { store in
                 try await store.migrate()
                 let venue = try await VenueCommand.find(slug, in: store)
-                return try await store.apiKeys.create(venueId: venue.id, name: name, scope: scope)
+                return try await store.apiKeys.create(venueId: venue.id, name: name, scope: scope, actor: .cli)
             }
             note("created \(scope.rawValue) key \(created.key.id) '\(created.key.name)'; store it now, it is not shown again:")
             print(created.secret)
@@ -54,7 +54,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         func run() async throws {
             let (slug, id) = (venue, id)
             try await db.withStore { store in
-                try await store.apiKeys.revoke(venueId: try await VenueCommand.find(slug, in: store).id, id: id)
+                try await store.apiKeys.revoke(venueId: try await VenueCommand.find(slug, in: store).id, id: id, actor: .cli)
             }
             print("revoked key \(id)")
         }

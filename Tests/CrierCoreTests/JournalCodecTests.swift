@@ -74,6 +74,13 @@ struct JournalCodecTests {
             event: .staffInvited(StaffChanged(email: "kim@crown.test", role: .manager))),
         Row(kind: "staff.invitation_revoked", data: #"{"email":"kim@crown.test","role":"manager"}"#,
             event: .staffInvitationRevoked(StaffChanged(email: "kim@crown.test", role: .manager))),
+        Row(kind: "api_key.created", data: #"{"name":"Booking site","prefix":"crier_AbCdEf","scope":"write"}"#,
+            event: .apiKeyCreated(APIKeyChanged(name: "Booking site", scope: "write", prefix: "crier_AbCdEf"))),
+        Row(kind: "api_key.revoked", data: #"{"name":"Booking site","prefix":"crier_AbCdEf","scope":"write"}"#,
+            event: .apiKeyRevoked(APIKeyChanged(name: "Booking site", scope: "write", prefix: "crier_AbCdEf"))),
+        Row(kind: "template.changed", data: #"{"body":"{{venue_name}}: call us","name":"help"}"#,
+            event: .templateChanged(TemplateChanged(name: "help", body: "{{venue_name}}: call us"))),
+        Row(kind: "template.reset", data: #"{"name":"help"}"#, event: .templateReset(TemplateChanged(name: "help"))),
         Row(kind: "venue.changed", data: #"{"changed":{"staff_downloads":true},"previous":{"staff_downloads":false}}"#,
             event: .venueChanged(VenueChanged(staffDownloads: FieldChange(from: false, to: true)))),
     ]

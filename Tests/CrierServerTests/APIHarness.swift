@@ -41,9 +41,9 @@ struct APIHarness: Sendable {
         try await withTestStore(engine, clock: clock) { store in
             let venue = try await store.makeVenue("crown")
             let other = try await store.makeVenue("anchor")
-            let key = try await store.apiKeys.create(venueId: venue.id, name: "test", scope: .write).secret
-            let otherKey = try await store.apiKeys.create(venueId: other.id, name: "test", scope: .write).secret
-            let readOnly = try await store.apiKeys.create(venueId: venue.id, name: "reports", scope: .read).secret
+            let key = try await store.apiKeys.create(venueId: venue.id, name: "test", scope: .write, actor: .system).secret
+            let otherKey = try await store.apiKeys.create(venueId: other.id, name: "test", scope: .write, actor: .system).secret
+            let readOnly = try await store.apiKeys.create(venueId: venue.id, name: "reports", scope: .read, actor: .system).secret
             let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry()))
             try await app.test(.router) { client in
                 try await body(APIHarness(

@@ -23,9 +23,9 @@ struct AuthAndIsolationTests {
             #expect(try await api.store.customers.list(venue: api.venue, query: nil, cursor: nil, limit: 10).items.isEmpty)
 
             // A revoked key stops working at once.
-            let (created, secret) = try await api.store.apiKeys.create(venueId: api.venue.id, name: "temp", scope: .write)
+            let (created, secret) = try await api.store.apiKeys.create(venueId: api.venue.id, name: "temp", scope: .write, actor: .system)
             #expect(try await api.get("/api/v1/venue", key: secret).status == .ok)
-            try await api.store.apiKeys.revoke(venueId: api.venue.id, id: created.id)
+            try await api.store.apiKeys.revoke(venueId: api.venue.id, id: created.id, actor: .system)
             #expect(try await api.get("/api/v1/venue", key: secret).status == .unauthorized)
         }
     }

@@ -266,7 +266,7 @@ struct DispatcherTests {
     @Test(arguments: TestEngines.all)
     func templateErrorsFailTheMessageInsteadOfSendingBlanks(engine: EngineKind) async throws {
         try await Self.run(engine) { s in
-            try await s.store.templates.set(venueId: s.venue.id, name: "confirmation", body: "Hi {{first_name}}! Notes: {{notes}}")
+            try await s.store.templates.set(venueId: s.venue.id, name: "confirmation", body: "Hi {{first_name}}! Notes: {{notes}}", actor: .system)
             _ = try await s.book()
             try await s.run()
             #expect(s.provider.sent.isEmpty)

@@ -77,7 +77,7 @@ struct ExportsPluginTests {
             #expect(contacts.first { $0[0] == String(bob.id) }?[7] == "1")
 
             // The API, for a read-only key: the same file.
-            let key = try await store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .read).secret
+            let key = try await store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .read, actor: .system).secret
             let response = try await web.client.executeRequest(
                 uri: "/api/v1/plugins/exports/customers", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
             #expect(response.status == .ok && String(buffer: response.body) == download.html)
@@ -153,7 +153,7 @@ struct ExportsPluginTests {
             #expect(try await again.get(leftPath).status == .notFound)
 
             // The API: a dry run's report, all or nothing refused in the error shape, then skipping.
-            let key = try await store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .write).secret
+            let key = try await store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .write, actor: .system).secret
             func post(_ query: String, _ body: String) async throws -> (Int, JSONValue?) {
                 let response = try await web.client.executeRequest(
                     uri: "/api/v1/plugins/exports/imports/customers" + query, method: .post,

@@ -23,7 +23,7 @@ struct InboxAPITests {
     @Test(arguments: TestEngines.all)
     func repliesNewestFirstReadMarksAndLinking(engine: EngineKind) async throws {
         try await TwilioWebhookRouteTests.run(engine) { h async throws -> Void in
-            let key = try await h.store.apiKeys.create(venueId: h.venue.id, name: "t", scope: .write).secret
+            let key = try await h.store.apiKeys.create(venueId: h.venue.id, name: "t", scope: .write, actor: .system).secret
             try await h.text("See you at 8", sid: "SM1")
             try await h.text("Who is this?", from: "+447911123456", sid: "SM2")
             try await h.text("And my friend", from: "+447911123456", sid: "SM3")
@@ -58,7 +58,7 @@ struct InboxAPITests {
     @Test(arguments: TestEngines.all)
     func aStaffReplyIsQueuedOnceThroughTheOutbox(engine: EngineKind) async throws {
         try await TwilioWebhookRouteTests.run(engine) { h async throws -> Void in
-            let key = try await h.store.apiKeys.create(venueId: h.venue.id, name: "t", scope: .write).secret
+            let key = try await h.store.apiKeys.create(venueId: h.venue.id, name: "t", scope: .write, actor: .system).secret
             let uri = "/api/v1/customers/\(h.ann.id)/messages"
             let retry: HTTPFields = [.init("Idempotency-Key")!: "reply-1"]
             let first = try await Self.get(h, key, uri, method: .post, json: #"{"body":"Table 4 is yours, see you at 8"}"#, headers: retry)
@@ -71,7 +71,7 @@ struct InboxAPITests {
             #expect(try await Self.get(h, key, uri, method: .post, json: #"{"body":"  "}"#).status == .unprocessableContent)
             #expect(try await Self.get(h, key, uri, method: .post, json: "{}").status == .unprocessableContent)
             #expect(try await Self.get(h, key, "/api/v1/customers/999999/messages", method: .post, json: #"{"body":"hi"}"#).status == .notFound)
-            let readOnly = try await h.store.apiKeys.create(venueId: h.venue.id, name: "r", scope: .read).secret
+            let readOnly = try await h.store.apiKeys.create(venueId: h.venue.id, name: "r", scope: .read, actor: .system).secret
             #expect(try await Self.get(h, readOnly, uri, method: .post, json: #"{"body":"hi"}"#).status == .forbidden)
         }
     }

@@ -54,7 +54,7 @@ struct PluginHostTests {
             #expect(try await web.get("/plugins/probe").status == .notFound)
             #expect(try await web.get("/").count("/plugins/probe") == 0)
             #expect(try await web.get("/customers/\(customer.id)").count("Probe panel") == 0)
-            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .write).secret
+            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .write, actor: .system).secret
             let api = try await web.client.executeRequest(
                 uri: "/api/v1/plugins/probe/counts/x", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
             #expect(api.status == .notFound)
@@ -82,8 +82,8 @@ struct PluginHostTests {
             anonymous.session = nil
             #expect(try await anonymous.get("/plugins/probe").status == .seeOther)
             // JSON routes: the API key's venue, its errors in the API's shape, read-only keys refused writes.
-            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .write).secret
-            let reader = try await web.store.apiKeys.create(venueId: web.venue.id, name: "r", scope: .read).secret
+            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .write, actor: .system).secret
+            let reader = try await web.store.apiKeys.create(venueId: web.venue.id, name: "r", scope: .read, actor: .system).secret
             let api = try await web.client.executeRequest(
                 uri: "/api/v1/plugins/probe/counts/x", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
             #expect(api.status == .ok)
@@ -114,7 +114,7 @@ struct PluginHostTests {
             try await web.plugins.projections(store: web.store).catchUp()
             let after = try await web.get("/admin/plugins")
             #expect(after.count("counts: entry \(head), lag 0 entries, 0.0 s (up to date)") == 1)
-            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .read).secret
+            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .read, actor: .system).secret
             let json = try await web.client.executeRequest(uri: "/api/v1/admin/plugins", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
             let value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: json.body))
             let probe = value["items"]?.array.first

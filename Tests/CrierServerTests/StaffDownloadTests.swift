@@ -33,7 +33,7 @@ struct StaffDownloadTests {
             #expect(!(try await bar.get("/plugins/timeline/customers/\(ann.id)").html.contains("Download CSV")))
             #expect(try await manager.get("/plugins/contacts").html.contains("Download these as CSV"))
             // API keys download as before.
-            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "crm", scope: .read).secret
+            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "crm", scope: .read, actor: .system).secret
             let api = try await web.client.executeRequest(
                 uri: "/api/v1/plugins/contacts/export", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
             #expect(api.status == .ok && String(buffer: api.body).contains("+447700900000"))

@@ -14,7 +14,7 @@ struct TemplateAPITests {
     func venuesEditPreviewAndResetTheirWording(engine: EngineKind) async throws {
         try await withTestStore(engine) { store in
             let venue = try await store.makeVenue()
-            let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write).secret
+            let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write, actor: .system).secret
             let provider = ScriptedProvider()
             let dispatcher = try Dispatcher(store: store, providers: [provider], publicURL: nil, logger: Logger(label: "t"))
             let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))

@@ -16,7 +16,7 @@ struct TestClockAPITests {
         let clock = ManualClock(testNow)
         try await withTestStore(engine, clock: clock) { store in
             let venue = try await store.makeVenue()
-            let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write).secret
+            let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write, actor: .system).secret
             let provider = ScriptedProvider()
             let dispatcher = try Dispatcher(store: store, providers: [provider], publicURL: nil, logger: Logger(label: "t"))
             let app = Application(router: try CrierServer.router(

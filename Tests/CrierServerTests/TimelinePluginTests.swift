@@ -149,7 +149,7 @@ struct TimelinePluginTests {
             #expect(Array(excel.html.utf8.prefix(3)) == [0xEF, 0xBB, 0xBF])
 
             // The API: cursor pages newest first with nothing repeated, and notes.
-            let key = try await store.apiKeys.create(venueId: web.venue.id, name: "Website", scope: .write).secret
+            let key = try await store.apiKeys.create(venueId: web.venue.id, name: "Website", scope: .write, actor: .system).secret
             func api(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (Int, JSONValue?) {
                 let response = try await web.client.executeRequest(
                     uri: uri, method: method, headers: [.authorization: "Bearer \(key)", .contentType: "application/json"],

@@ -118,7 +118,7 @@ struct TwilioEndToEndTests {
     func providerSettingsKeepSecretsWriteOnly(engine: EngineKind) async throws {
         try await withTestStore(engine) { store in
             let venue = try await store.makeVenue()
-            let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write).secret
+            let key = try await store.apiKeys.create(venueId: venue.id, name: "t", scope: .write, actor: .system).secret
             let dispatcher = try Dispatcher(
                 store: store, providers: [ConsoleProvider(write: { _ in }), TwilioProvider()], publicURL: nil, logger: Logger(label: "t"))
             let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher))

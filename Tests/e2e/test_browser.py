@@ -287,6 +287,14 @@ def test_a_colleague_joins_by_accepting_an_invitation(server_factory, chromium):
     assert "/invite/invite_" in invite
     assert "kim@crown.example" in chromium.find_element(By.XPATH, "//table[.//th[normalize-space()='Link works until']]").text
     me.shot("staff-invited")
+
+    # The owner's audit log shows the invitation, by whom; the filter narrows it to staff changes.
+    me.open("/settings/audit")
+    assert me.h1 == "Audit log" and "staff.invited" in me.text and "owner@crown.example" in me.text
+    Select(chromium.find_element(By.ID, "kind")).select_by_value("staff.")
+    me.press("Show")
+    assert "staff.invited" in me.text and "venue.created" not in me.text
+    me.shot("audit")
     me.click(chromium.find_element(By.XPATH, "//header//button[normalize-space()='Log out']"))
 
     # Kim opens it, chooses a password, and is signed in to The Crown as a manager.

@@ -71,6 +71,10 @@ public struct JournalCodec: Sendable {
         case .staffRemoved: return .staffRemoved(try read(StaffChanged.self))
         case .staffInvited: return .staffInvited(try read(StaffChanged.self))
         case .staffInvitationRevoked: return .staffInvitationRevoked(try read(StaffChanged.self))
+        case .apiKeyCreated: return .apiKeyCreated(try read(APIKeyChanged.self))
+        case .apiKeyRevoked: return .apiKeyRevoked(try read(APIKeyChanged.self))
+        case .templateChanged: return .templateChanged(try read(TemplateChanged.self))
+        case .templateReset: return .templateReset(try read(TemplateChanged.self))
         }
     }
 }

@@ -30,6 +30,11 @@ public enum JournalEvent: Sendable, Equatable {
     /// An invitation to join the staff was made (or withdrawn); `staffAdded` follows when it is accepted.
     case staffInvited(StaffChanged)
     case staffInvitationRevoked(StaffChanged)
+    case apiKeyCreated(APIKeyChanged)
+    case apiKeyRevoked(APIKeyChanged)
+    /// A text's wording set (`body`) or put back to the default (`templateReset`, no body).
+    case templateChanged(TemplateChanged)
+    case templateReset(TemplateChanged)
     /// Written by a newer version, or unreadable here: the stored kind, kept for the audit view.
     case unrecognized(kind: String)
 
@@ -67,6 +72,10 @@ public enum JournalEvent: Sendable, Equatable {
         case .staffRemoved: return .staffRemoved
         case .staffInvited: return .staffInvited
         case .staffInvitationRevoked: return .staffInvitationRevoked
+        case .apiKeyCreated: return .apiKeyCreated
+        case .apiKeyRevoked: return .apiKeyRevoked
+        case .templateChanged: return .templateChanged
+        case .templateReset: return .templateReset
         case .unrecognized: return nil
         }
     }
@@ -92,6 +101,8 @@ public enum JournalEvent: Sendable, Equatable {
         case .messageReceived(let p): return p
         case .messageLinked(let p): return p
         case .staffAdded(let p), .staffRoleChanged(let p), .staffRemoved(let p), .staffInvited(let p), .staffInvitationRevoked(let p): return p
+        case .apiKeyCreated(let p), .apiKeyRevoked(let p): return p
+        case .templateChanged(let p), .templateReset(let p): return p
         case .unrecognized: return nil
         }
     }

@@ -32,6 +32,10 @@ public enum JournalKind: String, Sendable, Codable, CaseIterable {
     case staffRemoved = "staff.removed"
     case staffInvited = "staff.invited"
     case staffInvitationRevoked = "staff.invitation_revoked"
+    case apiKeyCreated = "api_key.created"
+    case apiKeyRevoked = "api_key.revoked"
+    case templateChanged = "template.changed"
+    case templateReset = "template.reset"
 
     /// The journal kind an outbound text's move into `status` is written as (nil: none is).
     public static func message(_ status: MessageStatus) -> JournalKind? {
@@ -60,11 +64,14 @@ public enum JournalKind: String, Sendable, Codable, CaseIterable {
             return .message
         case .staffAdded, .staffRoleChanged, .staffRemoved: return .staff
         case .staffInvited, .staffInvitationRevoked: return .invitation
+        case .apiKeyCreated, .apiKeyRevoked: return .apiKey
+        case .templateChanged, .templateReset: return .template
         }
     }
 }
 
 /// What a journal entry is about; its `subject_id` is that record's id.
 public enum JournalSubject: String, Sendable, Codable, CaseIterable {
-    case venue, customer, event, booking, message, staff, invitation
+    case venue, customer, event, booking, message, staff, invitation, template
+    case apiKey = "api_key"
 }

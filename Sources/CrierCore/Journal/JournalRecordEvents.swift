@@ -353,3 +353,25 @@ public struct StaffChanged: Sendable, Equatable, Codable {
         self.was = was
     }
 }
+
+/// `api_key.created`, `api_key.revoked`: which key (its name, access and shown prefix, never the key).
+public struct APIKeyChanged: Sendable, Equatable, Codable {
+    public var name: String
+    public var scope: String
+    public var prefix: String
+    public init(name: String, scope: String, prefix: String) {
+        self.name = name
+        self.scope = scope
+        self.prefix = prefix
+    }
+}
+
+/// `template.changed` (with the new wording), `template.reset` (back to the default, no body).
+public struct TemplateChanged: Sendable, Equatable, Codable {
+    public var name: String
+    public var body: String?
+    public init(name: String, body: String? = nil) {
+        self.name = name
+        self.body = body
+    }
+}

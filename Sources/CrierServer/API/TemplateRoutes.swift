@@ -36,14 +36,14 @@ struct TemplateRoutes {
             let text = body.string("body") ?? nil
             try body.throwIfInvalid()
             guard let text else { throw APIError.invalid(FieldErrors("body", "is required")) }
-            try await store.templates.set(venueId: venue.id, name: name, body: text)
+            try await store.templates.set(venueId: venue.id, name: name, body: text, actor: context.actor)
             changed()
             return JSONResponse(item(name, kind: kind, override: text, venue: venue))
         }
         templates.delete(":name") { _, context in
             let venue = try context.requireVenue()
             let (name, kind) = try context.templateName()
-            try await store.templates.reset(venueId: venue.id, name: name)
+            try await store.templates.reset(venueId: venue.id, name: name, actor: context.actor)
             changed()
             return JSONResponse(item(name, kind: kind, override: nil, venue: venue))
         }

@@ -23,7 +23,7 @@ struct APIKeySettingsPage: Sendable {
                 guard let scope = form["scope"].flatMap(APIKeyScope.init(rawValue:)) else {
                     throw CrierError.invalid(FieldErrors("scope", "must be one of " + APIKeyScope.allCases.map(\.rawValue).joined(separator: ", ")))
                 }
-                let created = try await store.apiKeys.create(venueId: venue.id, name: form["name"] ?? "", scope: scope)
+                let created = try await store.apiKeys.create(venueId: venue.id, name: form["name"] ?? "", scope: scope, actor: context.actor)
                 return try await render(context, typed: [:], errors: FieldErrors(), secret: (created.key.name, created.secret), status: .created)
             } catch let error as CrierError {
                 guard let fields = error.fieldMessages else { throw error }
@@ -33,7 +33,7 @@ struct APIKeySettingsPage: Sendable {
         web.post("settings/api-keys/:id/revoke") { request, context in
             _ = try staff.requireManager(context)
             _ = try await staff.form(request, context)
-            try await store.apiKeys.revoke(venueId: try context.requireVenue().id, id: try context.pathID("id", "API key"))
+            try await store.apiKeys.revoke(venueId: try context.requireVenue().id, id: try context.pathID("id", "API key"), actor: context.actor)
             return seeOther("/settings/api-keys?done=revoked")
         }
     }

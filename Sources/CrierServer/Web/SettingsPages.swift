@@ -111,9 +111,11 @@ struct VenueForm {
 enum SettingsTabs {
     static let all = [("venue", "/settings", "Venue"), ("provider", "/settings/provider", "SMS provider"),
                       ("templates", "/settings/templates", "Templates"), ("staff", "/settings/staff", "Staff"),
-                      ("api_keys", "/settings/api-keys", "API keys"), ("plugins", "/admin/plugins", "Plugins")]
+                      ("api_keys", "/settings/api-keys", "API keys"), ("audit", "/settings/audit", "Audit log"),
+                      ("plugins", "/admin/plugins", "Plugins")]
 
     static func values(current: String) -> [[String: Any]] {
-        all.map { ["href": $0.1, "label": $0.2, "current": $0.0 == current] }
+        // The audit log is the owners' (the layout knows who is signed in: `is_owner`).
+        all.map { ["href": $0.1, "label": $0.2, "current": $0.0 == current, "owners_only": $0.0 == "audit"] }
     }
 }

@@ -53,7 +53,7 @@ struct TemplateSettingsPages: Sendable {
             do {
                 // Rendering first catches what only a render shows (a field with no sample value).
                 _ = try TemplatePreview.render(body, name: name, kind: kind, venue: venue, renderer: renderer, now: store.clock.now())
-                try await store.templates.set(venueId: venue.id, name: name, body: body)
+                try await store.templates.set(venueId: venue.id, name: name, body: body, actor: context.actor)
                 changed()
                 return seeOther("/settings/templates/\(name)?done=saved")
             } catch let error as CrierError {
@@ -65,7 +65,7 @@ struct TemplateSettingsPages: Sendable {
             _ = try staff.requireManager(context)
             _ = try await staff.form(request, context)
             let (name, _) = try context.templateName()
-            try await store.templates.reset(venueId: try context.requireVenue().id, name: name)
+            try await store.templates.reset(venueId: try context.requireVenue().id, name: name, actor: context.actor)
             changed()
             return seeOther("/settings/templates/\(name)?done=reset")
         }

@@ -50,6 +50,7 @@ struct WebPages: Sendable {
                 values["signed_in"] = true
                 values["user_email"] = session.email
                 values["can_manage"] = session.canManage
+                values["is_owner"] = session.role == .owner
                 values["unread"] = unread > 0 ? unread : false
                 values["switch_venues"] = venues.count > 1
                 values["venues"] = venues.map { ["id": $0.id, "name": $0.name, "current": $0.id == session.venueId] as [String: Any] }

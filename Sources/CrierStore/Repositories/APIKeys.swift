@@ -28,8 +28,8 @@ public struct APIKeys: Sendable {
 
     static let columns = "id, venue_id, name, prefix, scope, created_at, revoked_at"
 
-    /// Creates a key; returns it with the plaintext secret, which is not stored.
-    public func create(venueId: Int64, name: String, scope: APIKeyScope) async throws -> (key: APIKey, secret: String) {
+    /// Creates a key; returns it with the plaintext secret, which is not stored. Journaled with `actor`.
+    public func create(venueId: Int64, name: String, scope: APIKeyScope, actor: Actor) async throws -> (key: APIKey, secret: String) {
         var errors = FieldErrors()
         let name = Text.required(name, field: "name", max: 100, errors: &errors)
         guard let name else { throw CrierError.invalid(errors) }
@@ -42,6 +42,8 @@ public struct APIKeys: Sendable {
                 VALUES (\(bind: venueId), \(bind: name), \(bind: Secret.hash(secret)), \(bind: prefix), \(bind: scope.rawValue),
                         \(bind: now.millisecondsSince1970))
                 """)
+            try await JournalWriter(db: db, actor: actor, at: now).append(
+                venueId: venueId, customerId: nil, subjectId: id, .apiKeyCreated(APIKeyChanged(name: name, scope: scope.rawValue, prefix: prefix)))
             return (APIKey(id: id, venueId: venueId, name: name, prefix: prefix, scope: scope, createdAt: now, revokedAt: nil), secret)
         }
     }
@@ -69,15 +71,18 @@ public struct APIKeys: Sendable {
         }
     }
 
-    /// Revokes a key at once; requests using it get 401 from then on.
-    public func revoke(venueId: Int64, id: Int64) async throws {
-        let now = store.clock.now().millisecondsSince1970
+    /// Revokes a key at once; requests using it get 401 from then on. Journaled (once) with `actor`.
+    public func revoke(venueId: Int64, id: Int64, actor: Actor) async throws {
+        let now = store.clock.now()
         try await store.engine.transaction { db in
-            guard try await db.raw("SELECT id FROM api_keys WHERE id = \(bind: id) AND venue_id = \(bind: venueId)").first() != nil
+            guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM api_keys WHERE id = \(bind: id) AND venue_id = \(bind: venueId)").first()
             else { throw CrierError.notFound("API key") }
-            try await db.raw("""
-                UPDATE api_keys SET revoked_at = \(bind: now) WHERE id = \(bind: id) AND revoked_at IS NULL
-                """).run()
+            let key = try Self.decode(row)
+            guard key.revokedAt == nil else { return }
+            try await db.raw("UPDATE api_keys SET revoked_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: id)").run()
+            try await JournalWriter(db: db, actor: actor, at: now).append(
+                venueId: venueId, customerId: nil, subjectId: id,
+                .apiKeyRevoked(APIKeyChanged(name: key.name, scope: key.scope.rawValue, prefix: key.prefix)))
         }
     }
 
