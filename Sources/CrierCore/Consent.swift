@@ -21,6 +21,8 @@ public enum ConsentSource: String, Sendable, Codable, CaseIterable {
     case startReply = "start_reply"
     /// The provider refused to text the number because the recipient opted out (Twilio 21610).
     case providerError = "provider_error"
+    /// The number belonged to an erased customer who had opted out: they stay out until they text START.
+    case erasedOptOut = "erased_opt_out"
 }
 
 /// A customer's current SMS consent.

@@ -129,6 +129,7 @@ public struct Store: Sendable {
     public var signIns: SignInAttempts { SignInAttempts(store: self) }
     public var invitations: StaffInvitations { StaffInvitations(store: self) }
     public var audit: AuditLog { AuditLog(store: self) }
+    public var erasure: CustomerErasure { CustomerErasure(store: self) }
     public var apiKeys: APIKeys { APIKeys(store: self) }
     public var customers: Customers { Customers(store: self) }
     public var events: Events { Events(store: self) }

@@ -13,7 +13,7 @@ struct Crier: AsyncParsableCommand {
         commandName: "crier",
         abstract: "SMS bookings, confirmations and reminders for venues.",
         subcommands: [Serve.self, Migrate.self, AdminCommand.self, VenueCommand.self, APIKeyCommand.self, RemindersCommand.self,
-                      SecretsCommand.self],
+                      SecretsCommand.self, CustomersCommand.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -74,6 +74,8 @@ struct JournalCodecTests {
             event: .staffInvited(StaffChanged(email: "kim@crown.test", role: .manager))),
         Row(kind: "staff.invitation_revoked", data: #"{"email":"kim@crown.test","role":"manager"}"#,
             event: .staffInvitationRevoked(StaffChanged(email: "kim@crown.test", role: .manager))),
+        Row(kind: "customer.erased", data: #"{"bookings_deleted":1,"entries_scrubbed":9,"opt_out_kept":true,"texts_scrubbed":4}"#,
+            event: .customerErased(CustomerErased(bookingsDeleted: 1, textsScrubbed: 4, entriesScrubbed: 9, optOutKept: true))),
         Row(kind: "api_key.created", data: #"{"name":"Booking site","prefix":"crier_AbCdEf","scope":"write"}"#,
             event: .apiKeyCreated(APIKeyChanged(name: "Booking site", scope: "write", prefix: "crier_AbCdEf"))),
         Row(kind: "api_key.revoked", data: #"{"name":"Booking site","prefix":"crier_AbCdEf","scope":"write"}"#,

@@ -106,6 +106,8 @@ struct PluginHostTests {
     func theAdminPageListsPluginsWithVersionStateAndLag(engine: EngineKind) async throws {
         try await WebHarness.run(engine, plugins: [ProbePlugin.self]) { web in
             _ = try await web.store.makeCustomer(web.venue, n: 1)
+            // Made first: creating a key is journaled too.
+            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .read, actor: .system).secret
             let before = try await web.get("/admin/plugins")
             #expect(before.status == .ok)
             #expect(before.count("<td>probe</td><td>0.3.0</td><td>enabled</td>") == 1)
@@ -114,7 +116,6 @@ struct PluginHostTests {
             try await web.plugins.projections(store: web.store).catchUp()
             let after = try await web.get("/admin/plugins")
             #expect(after.count("counts: entry \(head), lag 0 entries, 0.0 s (up to date)") == 1)
-            let key = try await web.store.apiKeys.create(venueId: web.venue.id, name: "t", scope: .read, actor: .system).secret
             let json = try await web.client.executeRequest(uri: "/api/v1/admin/plugins", method: .get, headers: [.authorization: "Bearer \(key)"], body: nil)
             let value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: json.body))
             let probe = value["items"]?.array.first

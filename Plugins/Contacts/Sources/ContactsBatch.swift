@@ -58,7 +58,7 @@ struct ContactsBatch: Sendable {
                 if let mobile = changed.mobile { contact.mobile = mobile.to }
                 contact.refreshNames()
             }
-        case .customerDeleted:
+        case .customerDeleted, .customerErased:
             guard let customer = entry.customerId else { return }
             contacts[customer] = nil
             changedContacts.remove(customer)

@@ -26,6 +26,7 @@ public struct ExportsPlugin: CrierPlugin {
 
     public func register(with registrar: any PluginRegistrar) {
         registrar.addMigrations(ExportsSchema.migrations)
+        registrar.addProjection(ExportsErasures())
         registrar.addNavigation(NavigationEntry(title: "Exports", path: "/plugins/exports", managersOnly: true))
         // A multipart upload carries a little more than the file itself.
         let uploadLimit = uploads.maxBytes + 64 * 1024

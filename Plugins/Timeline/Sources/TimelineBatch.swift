@@ -96,7 +96,7 @@ struct TimelineBatch: Sendable {
             if let at = receivedAt[entry.subjectId] { item?.at = at }
             add(item)
             replyItems[entry.subjectId] = item?.entryId
-        case .customerDeleted:
+        case .customerDeleted, .customerErased:
             guard let customer = entry.customerId else { return }
             items = items.filter { $0.value.customerId != customer }
             textItems = textItems.filter { items[$0.value] != nil }

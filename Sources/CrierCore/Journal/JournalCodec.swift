@@ -51,6 +51,7 @@ public struct JournalCodec: Sendable {
         case .customerCreated: return .customerCreated(try read(CustomerCreated.self))
         case .customerChanged: return .customerChanged(try read(CustomerChanged.self))
         case .customerDeleted: return .customerDeleted(try read(CustomerDeleted.self))
+        case .customerErased: return .customerErased(try read(CustomerErased.self))
         case .eventCreated: return .eventCreated(try read(EventCreated.self))
         case .eventChanged: return .eventChanged(try read(EventChanged.self))
         case .eventCancelled: return .eventCancelled(try read(EventCancelled.self))

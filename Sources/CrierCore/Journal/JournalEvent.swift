@@ -9,6 +9,8 @@ public enum JournalEvent: Sendable, Equatable {
     case customerCreated(CustomerCreated)
     case customerChanged(CustomerChanged)
     case customerDeleted(CustomerDeleted)
+    /// The customer is gone and every entry about them scrubbed: projections drop what they hold on them.
+    case customerErased(CustomerErased)
     case eventCreated(EventCreated)
     case eventChanged(EventChanged)
     case eventCancelled(EventCancelled)
@@ -54,6 +56,7 @@ public enum JournalEvent: Sendable, Equatable {
         case .customerCreated: return .customerCreated
         case .customerChanged: return .customerChanged
         case .customerDeleted: return .customerDeleted
+        case .customerErased: return .customerErased
         case .eventCreated: return .eventCreated
         case .eventChanged: return .eventChanged
         case .eventCancelled: return .eventCancelled
@@ -88,6 +91,7 @@ public enum JournalEvent: Sendable, Equatable {
         case .customerCreated(let p): return p
         case .customerChanged(let p): return p
         case .customerDeleted(let p): return p
+        case .customerErased(let p): return p
         case .eventCreated(let p): return p
         case .eventChanged(let p): return p
         case .eventCancelled(let p): return p

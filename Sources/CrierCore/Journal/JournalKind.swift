@@ -6,6 +6,7 @@ public enum JournalKind: String, Sendable, Codable, CaseIterable {
     case customerCreated = "customer.created"
     case customerChanged = "customer.changed"
     case customerDeleted = "customer.deleted"
+    case customerErased = "customer.erased"
     case eventCreated = "event.created"
     case eventChanged = "event.changed"
     case eventCancelled = "event.cancelled"
@@ -56,7 +57,7 @@ public enum JournalKind: String, Sendable, Codable, CaseIterable {
     public var subject: JournalSubject {
         switch self {
         case .venueCreated, .venueChanged: return .venue
-        case .customerCreated, .customerChanged, .customerDeleted, .consentGranted, .consentRevoked: return .customer
+        case .customerCreated, .customerChanged, .customerDeleted, .customerErased, .consentGranted, .consentRevoked: return .customer
         case .eventCreated, .eventChanged, .eventCancelled, .eventDeleted: return .event
         case .bookingCreated, .bookingChanged, .bookingCancelled, .bookingDeleted: return .booking
         case .messageQueued, .messageSkipped, .messageCancelled, .messageSuppressed, .messageSent, .messageDelivered, .messageUndelivered,

@@ -165,6 +165,25 @@ public struct CustomerDeleted: Sendable, Equatable, Codable {
     }
 }
 
+/// `customer.erased`: that an erasure happened and how much it scrubbed, nothing about the person.
+public struct CustomerErased: Sendable, Equatable, Codable {
+    public var bookingsDeleted: Int
+    public var textsScrubbed: Int
+    public var entriesScrubbed: Int
+    /// Whether they had opted out, so a salted hash of their number was kept to keep them opted out.
+    public var optOutKept: Bool
+    enum CodingKeys: String, CodingKey {
+        case bookingsDeleted = "bookings_deleted", textsScrubbed = "texts_scrubbed", entriesScrubbed = "entries_scrubbed"
+        case optOutKept = "opt_out_kept"
+    }
+    public init(bookingsDeleted: Int, textsScrubbed: Int, entriesScrubbed: Int, optOutKept: Bool) {
+        self.bookingsDeleted = bookingsDeleted
+        self.textsScrubbed = textsScrubbed
+        self.entriesScrubbed = entriesScrubbed
+        self.optOutKept = optOutKept
+    }
+}
+
 /// `event.created`.
 public struct EventCreated: Sendable, Equatable, Codable {
     public var name: String

@@ -57,6 +57,11 @@ struct CustomerRoutes {
             try await store.customers.delete(venueId: venue.id, id: try context.pathID("id", "customer"), actor: context.actor)
             return Response(status: .noContent)
         }
+        customers.post(":id/erase") { _, context in
+            let venue = try context.requireVenue()
+            let report = try await store.erasure.erase(venueId: venue.id, customerId: try context.pathID("id", "customer"), actor: context.actor)
+            return JSONResponse(Representation.erasure(report))
+        }
         customers.get(":id/journal") { request, context in
             let venue = try context.requireVenue()
             let page = try await store.journal.forCustomer(

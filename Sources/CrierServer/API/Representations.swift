@@ -11,6 +11,12 @@ enum Representation {
 
     static func id(_ id: Int64) -> JSONValue { .number(Double(id)) }
 
+    static func erasure(_ r: ErasureReport) -> JSONValue {
+        ["customer_id": .number(Double(r.customerId)), "bookings_deleted": .number(Double(r.bookingsDeleted)),
+         "texts_scrubbed": .number(Double(r.textsScrubbed)), "entries_scrubbed": .number(Double(r.entriesScrubbed)),
+         "opt_out_kept": .bool(r.optOutKept)]
+    }
+
     static func venue(_ v: Venue) -> JSONValue {
         ["id": id(v.id), "slug": .string(v.slug), "name": .string(v.name), "timezone": .string(v.timezone),
          "default_region": .string(v.defaultRegion),

@@ -20,7 +20,8 @@ struct CustomerPages: Sendable {
             if let next = page.nextCursor {
                 data["next"] = "/customers?" + [query.map { "q=" + queryValue($0) }, "cursor=" + queryValue(next)].compactMap { $0 }.joined(separator: "&")
             }
-            return try await staff.render("customers", data, context)
+            let notice = ["1": nil, "erased": "Erased: nothing Crier holds names them any more."][request.uri.queryParameters.get("done").map { String($0) } ?? "1"] ?? nil
+            return try await staff.render("customers", data, context, notice: notice)
         }
         web.get("customers/new") { request, context in
             // Prefilled from the inbox's "create customer" for an unknown sender.

@@ -40,6 +40,7 @@ struct WebRoutes: Sendable {
         TemplateSettingsPages(staff: pages, renderer: renderer, changed: changed).register(on: web)
         StaffSettingsPage(staff: pages, publicURL: publicURL).register(on: web)
         AuditLogPage(staff: pages).register(on: web)
+        CustomerErasurePages(staff: pages).register(on: web)
         APIKeySettingsPage(staff: pages).register(on: web)
         PluginAdminRoutes(staff: pages, providers: providers).register(web: web, api: api)
         PluginRoutes(host: plugins, staff: pages).register(api: api, web: web)

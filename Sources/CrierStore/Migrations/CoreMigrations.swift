@@ -278,5 +278,18 @@ public enum CoreMigrations {
                 "ALTER TABLE venues ADD COLUMN staff_downloads BOOLEAN NOT NULL DEFAULT FALSE",
             ]
         },
+        Migration(version: 12, name: "opt-outs kept through erasure") { _ in
+            [
+                // An erased customer who had opted out leaves only a salted hash of their number here,
+                // so adding the number again (an import, the API) can't give back the consent they withdrew.
+                """
+                CREATE TABLE erased_opt_outs (
+                    venue_id BIGINT NOT NULL REFERENCES venues(id) ON DELETE CASCADE, mobile_hash TEXT NOT NULL,
+                    erased_at BIGINT NOT NULL, PRIMARY KEY (venue_id, mobile_hash))
+                """,
+                // The venue's salt for those hashes (random, made at its first erasure).
+                "ALTER TABLE venues ADD COLUMN erasure_salt TEXT NULL",
+            ]
+        },
     ]
 }

@@ -47,6 +47,11 @@ public struct Consents: Sendable {
             VALUES (\(bind: venueId), \(bind: customerId), \(bind: purpose.rawValue), \(bind: granted), \(bind: source.rawValue),
                     \(bind: note), \(bind: journal.at.millisecondsSince1970))
             """).run()
+        if granted, source == .startReply, let mobile = try await db.raw("""
+            SELECT mobile FROM customers WHERE id = \(bind: customerId)
+            """).first()?.decode(column: "mobile", as: String.self) {
+            try await OptOutMemory.forget(db, venueId: venueId, mobile: mobile)
+        }
         let change = ConsentChanged(purpose: purpose, source: source, note: note)
         try await journal.append(
             venueId: venueId, customerId: customerId, subjectId: customerId, granted ? .consentGranted(change) : .consentRevoked(change))

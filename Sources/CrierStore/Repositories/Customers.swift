@@ -41,9 +41,11 @@ public struct Customers: Sendable {
             """)
         try await journal.append(
             venueId: venueId, customerId: id, subjectId: id, .customerCreated(journalRecord(fields)))
+        // An erased customer with this number had opted out: the number stays out until START.
+        let keptOut = try await OptOutMemory.isKept(db, venueId: venueId, mobile: fields.mobile.e164)
         try await Consents.record(
-            db, journal: journal, venueId: venueId, customerId: id, purpose: .transactional, granted: true,
-            source: consentSource, note: nil)
+            db, journal: journal, venueId: venueId, customerId: id, purpose: .transactional, granted: !keptOut,
+            source: keptOut ? .erasedOptOut : consentSource, note: nil)
         return Customer(
             id: id, venueId: venueId, firstName: fields.firstName, lastName: fields.lastName,
             mobile: fields.mobile, email: fields.email, notes: fields.notes, createdAt: now, updatedAt: now)
