@@ -13,6 +13,8 @@ public protocol PluginRegistrar: Sendable {
     func addNavigation(_ entry: NavigationEntry)
     /// A section on every customer's page in the staff web form.
     func addCustomerPanel(_ panel: CustomerPanel)
+    /// What the plugin holds about one customer, for their data-access request (the customer's export).
+    func addCustomerRecord(_ record: CustomerRecord)
     /// State built from the journal, in order, behind a durable checkpoint of its own.
     func addProjection(_ projection: any JournalProjection)
     /// Work repeated on a timer while the server runs.
@@ -47,6 +49,20 @@ public struct CustomerPanel: Sendable {
     ) {
         self.title = title
         self.render = render
+    }
+}
+
+/// What a plugin holds about one customer, as JSON, for a data-access request: the host puts it
+/// under `plugins.{id}.{name}` in the customer's export.
+public struct CustomerRecord: Sendable {
+    public var name: String
+    public var export: @Sendable (_ customerId: Int64, _ caller: PluginCaller, _ services: PluginServices) async throws -> JSONValue
+
+    public init(
+        name: String, export: @escaping @Sendable (_ customerId: Int64, _ caller: PluginCaller, _ services: PluginServices) async throws -> JSONValue
+    ) {
+        self.name = name
+        self.export = export
     }
 }
 

@@ -52,6 +52,7 @@ public enum CrierServer {
         let api = router.group("api/v1").add(middleware: APIKeyAuthenticator(store: store))
         VenueRoutes(store: store).register(on: api)
         CustomerRoutes(store: store).register(on: api)
+        CustomerExportRoute(store: store, plugins: plugins).register(on: api)
         EventRoutes(store: store).register(on: api)
         BookingRoutes(store: store).register(on: api)
         MessageRoutes(store: store).register(on: api)

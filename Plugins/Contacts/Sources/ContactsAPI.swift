@@ -24,6 +24,13 @@ enum ContactsAPI {
         return .json(try await json([contact], services: request.services, now: now)[0])
     }
 
+    /// The customer's contact as the API shows it, or null: their part of a data-access export.
+    static func record(customerId: Int64, venueId: Int64, services: PluginServices) async throws -> JSONValue {
+        guard let contact = try await services.database.read({ db in try await ContactList.one(db, customerId: customerId, venueId: venueId) })
+        else { return .null }
+        return try await json([contact], services: services, now: Int64(services.clock.now().timeIntervalSince1970 * 1000))[0]
+    }
+
     /// Contacts as the API shows them, with their details and last reply's words.
     static func json(_ contacts: [Contact], services: PluginServices, now: Int64) async throws -> [JSONValue] {
         let enriched = try await ContactsView.enrich(contacts, services: services, now: now)

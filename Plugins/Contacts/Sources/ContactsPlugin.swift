@@ -24,6 +24,9 @@ public struct ContactsPlugin: CrierPlugin {
         registrar.addCustomerPanel(CustomerPanel(title: "Contact summary") { customerId, caller, services in
             try await pages.panel(customerId: customerId, caller: caller, services: services)
         })
+        registrar.addCustomerRecord(CustomerRecord(name: "contact") { customerId, caller, services in
+            try await ContactsAPI.record(customerId: customerId, venueId: caller.venueId, services: services)
+        })
         registrar.addRoute(.page(.get, "") { request in try await pages.list(request) })
         registrar.addRoute(.page(.get, "export") { request in try await ContactsExport.download(request) })
         registrar.addRoute(.api(.get, "contacts") { request in try await ContactsAPI.list(request) })

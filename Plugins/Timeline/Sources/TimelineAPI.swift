@@ -15,6 +15,21 @@ enum TimelineAPI {
         return .json(["items": .array(views.map(json)), "next_cursor": .from(page.next)])
     }
 
+    /// Every item and note of the customer's timeline, newest first: their part of a data-access export.
+    static func record(customerId: Int64, caller: PluginCaller, services: PluginServices) async throws -> JSONValue {
+        let customer = try await TimelineNotes.requireCustomer(customerId, caller, services)
+        let zone = try await services.records.timeZone(venueId: caller.venueId)
+        let filter = try TimelineFilter.read([:], venueId: caller.venueId, customerId: customer.id, zone: zone)
+        var items: [JSONValue] = [], cursor: String?
+        repeat {
+            let after = cursor
+            let page = try await services.database.read { db in try await TimelineList.page(db, filter, cursor: after, limit: 500) }
+            items += try await TimelineView.make(page.rows, venueId: caller.venueId, services: services).map(json)
+            cursor = page.next
+        } while cursor != nil
+        return .array(items)
+    }
+
     static func export(_ request: PluginRequest) async throws -> PluginResponse {
         let (filter, customer, zone) = try await TimelineAPI.filter(request)
         return TimelineExport.download(filter, customer: customer, zone: zone, byteOrderMark: request.flag("bom"), services: request.services)

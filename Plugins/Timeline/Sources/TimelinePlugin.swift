@@ -20,6 +20,9 @@ public struct TimelinePlugin: CrierPlugin {
     public func register(with registrar: any PluginRegistrar) {
         registrar.addMigrations(TimelineSchema.migrations)
         registrar.addProjection(TimelineProjection())
+        registrar.addCustomerRecord(CustomerRecord(name: "timeline") { customerId, caller, services in
+            try await TimelineAPI.record(customerId: customerId, caller: caller, services: services)
+        })
         registrar.addCustomerPanel(CustomerPanel(title: "Timeline") { customerId, caller, services in
             try await pages.panel(customerId: customerId, caller: caller, services: services)
         })

@@ -10,6 +10,7 @@ public struct LoadedPlugin: Sendable {
     public internal(set) var routes: [PluginRoute] = []
     public internal(set) var navigation: [NavigationEntry] = []
     public internal(set) var panels: [CustomerPanel] = []
+    public internal(set) var customerRecords: [CustomerRecord] = []
     public internal(set) var projections: [any JournalProjection] = []
     public internal(set) var jobs: [PeriodicJob] = []
     public internal(set) var commands: [PluginCommand] = []
@@ -37,6 +38,7 @@ public struct LoadedPlugin: Sendable {
         func addRoute(_ route: PluginRoute) { collected.withLock { $0.routes.append(route) } }
         func addNavigation(_ entry: NavigationEntry) { collected.withLock { $0.navigation.append(entry) } }
         func addCustomerPanel(_ panel: CustomerPanel) { collected.withLock { $0.panels.append(panel) } }
+        func addCustomerRecord(_ record: CustomerRecord) { collected.withLock { $0.customerRecords.append(record) } }
         func addProjection(_ projection: any JournalProjection) { collected.withLock { $0.projections.append(projection) } }
         func addJob(_ job: PeriodicJob) { collected.withLock { $0.jobs.append(job) } }
         func addCommand(_ command: PluginCommand) { collected.withLock { $0.commands.append(command) } }

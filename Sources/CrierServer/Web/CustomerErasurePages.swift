@@ -2,8 +2,9 @@ import CrierCore
 import CrierStore
 import Hummingbird
 
-/// `/customers/{id}/erase`: a data-deletion request, for owners and managers. A confirmation page
-/// says what goes and what stays (counts, never the person), then the erasure runs.
+/// A customer's data rights, for owners and managers: `/customers/{id}/erase` (a data-deletion
+/// request: a confirmation page says what goes and what stays, then the erasure runs) and
+/// `/customers/{id}/export` (a data-access request: everything held about them, as JSON).
 struct CustomerErasurePages: Sendable {
     let staff: StaffPages
     var store: Store { staff.store }
@@ -17,6 +18,14 @@ struct CustomerErasurePages: Sendable {
             return try await staff.render("customer_erase", [
                 "id": customer.id, "name": "\(customer.firstName) \(customer.lastName)", "bookings": bookings.count,
             ], context)
+        }
+        web.get("customers/:id/export") { _, context in
+            let session = try staff.requireManager(context)
+            let venue = try context.requireVenue()
+            let customer = try await store.customers.get(venueId: venue.id, id: try context.pathID("id", "customer"))
+            let caller = try await staff.caller(context, session: session)
+            let document = try await CustomerAccessExport(store: store, plugins: staff.plugins).document(venue: venue, customer: customer, caller: caller)
+            return JSONResponse(document, headers: [.contentDisposition: "attachment; filename=\"customer-\(customer.id).json\"", .cacheControl: "no-store"])
         }
         web.post("customers/:id/erase") { request, context in
             _ = try staff.requireManager(context)
