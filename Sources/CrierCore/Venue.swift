@@ -17,11 +17,15 @@ public struct Venue: Sendable, Equatable, Codable {
     /// Whether the staff role may download CSV files (contact lists, timelines, exports); owners,
     /// managers and API keys always may. Off by default: a download is every customer's mobile.
     public var staffDownloads: Bool
+    /// Texts' words are kept this many days, then replaced by a marker (status, kind and counts
+    /// stay); nil keeps them.
+    public var messageRetentionDays: Int?
     public var createdAt: Date
 
     public init(
         id: Int64, slug: String, name: String, timezone: String, defaultRegion: String,
-        quietHours: QuietHours? = .default, smsEnabled: Bool = true, staffDownloads: Bool = false, createdAt: Date
+        quietHours: QuietHours? = .default, smsEnabled: Bool = true, staffDownloads: Bool = false, messageRetentionDays: Int? = nil,
+        createdAt: Date
     ) {
         self.id = id
         self.slug = slug
@@ -31,6 +35,7 @@ public struct Venue: Sendable, Equatable, Codable {
         self.quietHours = quietHours
         self.smsEnabled = smsEnabled
         self.staffDownloads = staffDownloads
+        self.messageRetentionDays = messageRetentionDays
         self.createdAt = createdAt
     }
 
@@ -48,10 +53,11 @@ public struct VenueSettings: Sendable, Equatable {
     public var quietHours: QuietHours?
     public var smsEnabled: Bool
     public var staffDownloads: Bool
+    public var messageRetentionDays: Int?
 
     public init(
         slug: String, name: String, timezone: String, defaultRegion: String, quietHours: QuietHours?, smsEnabled: Bool,
-        staffDownloads: Bool = false
+        staffDownloads: Bool = false, messageRetentionDays: Int? = nil
     ) {
         self.slug = slug
         self.name = name
@@ -60,12 +66,16 @@ public struct VenueSettings: Sendable, Equatable {
         self.quietHours = quietHours
         self.smsEnabled = smsEnabled
         self.staffDownloads = staffDownloads
+        self.messageRetentionDays = messageRetentionDays
     }
+
+    /// The longest retention accepted: ten years.
+    public static let maximumRetentionDays = 3650
 
     /// Checks every field and reports all problems at once.
     public static func validate(
         slug: String?, name: String?, timezone: String?, defaultRegion: String?,
-        quietHours: QuietHours? = .default, smsEnabled: Bool = true, staffDownloads: Bool = false
+        quietHours: QuietHours? = .default, smsEnabled: Bool = true, staffDownloads: Bool = false, messageRetentionDays: Int? = nil
     ) throws(FieldErrors) -> VenueSettings {
         var errors = FieldErrors()
         let slug = Text.required(slug, field: "slug", max: 40, errors: &errors)?.lowercased()
@@ -81,10 +91,13 @@ public struct VenueSettings: Sendable, Equatable {
         if let region, NumberingPlans.plan(region: region) == nil {
             errors.add("default_region", "must be one of " + NumberingPlans.supportedRegions.joined(separator: ", "))
         }
+        if let days = messageRetentionDays, !(1...maximumRetentionDays).contains(days) {
+            errors.add("message_retention_days", "must be between 1 and \(maximumRetentionDays) days, or empty to keep texts' words")
+        }
         try errors.throwIfAny()
         return VenueSettings(
             slug: slug!, name: name!, timezone: timezone!, defaultRegion: region!, quietHours: quietHours,
-            smsEnabled: smsEnabled, staffDownloads: staffDownloads)
+            smsEnabled: smsEnabled, staffDownloads: staffDownloads, messageRetentionDays: messageRetentionDays)
     }
 }
 

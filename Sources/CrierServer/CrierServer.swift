@@ -91,6 +91,7 @@ public enum CrierServer {
                 store: store, registry: registry, dispatcher: dispatcher, testClock: testClock, publicURL: settings.publicURL, plugins: plugins),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "crier"),
             services: [ReminderService(dispatcher: dispatcher, interval: settings.pollInterval, logger: logger), projections,
+                       RetentionService(store: store, logger: logger),
                        PluginJobs(host: plugins, store: store)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)

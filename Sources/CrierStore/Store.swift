@@ -130,6 +130,7 @@ public struct Store: Sendable {
     public var invitations: StaffInvitations { StaffInvitations(store: self) }
     public var audit: AuditLog { AuditLog(store: self) }
     public var erasure: CustomerErasure { CustomerErasure(store: self) }
+    public var retention: MessageRetention { MessageRetention(store: self) }
     public var apiKeys: APIKeys { APIKeys(store: self) }
     public var customers: Customers { Customers(store: self) }
     public var events: Events { Events(store: self) }

@@ -33,13 +33,15 @@ public struct VenueChanged: Sendable, Equatable, Codable {
     public var quietHours: FieldChange<JournalQuietHours?>?
     public var smsEnabled: FieldChange<Bool>?
     public var staffDownloads: FieldChange<Bool>?
+    public var messageRetentionDays: FieldChange<Int?>?
     public var provider: String?
     public var settingsSet: [String]?
 
     public init(
         name: FieldChange<String>? = nil, timezone: FieldChange<String>? = nil, defaultRegion: FieldChange<String>? = nil,
         quietHours: FieldChange<JournalQuietHours?>? = nil, smsEnabled: FieldChange<Bool>? = nil,
-        staffDownloads: FieldChange<Bool>? = nil, provider: String? = nil, settingsSet: [String]? = nil
+        staffDownloads: FieldChange<Bool>? = nil, messageRetentionDays: FieldChange<Int?>? = nil, provider: String? = nil,
+        settingsSet: [String]? = nil
     ) {
         self.name = name
         self.timezone = timezone
@@ -47,6 +49,7 @@ public struct VenueChanged: Sendable, Equatable, Codable {
         self.quietHours = quietHours
         self.smsEnabled = smsEnabled
         self.staffDownloads = staffDownloads
+        self.messageRetentionDays = messageRetentionDays
         self.provider = provider
         self.settingsSet = settingsSet
     }
@@ -55,7 +58,7 @@ public struct VenueChanged: Sendable, Equatable, Codable {
     public var isEmpty: Bool { self == VenueChanged() }
 
     enum Fields: String, CodingKey { case name, timezone, defaultRegion = "default_region", quietHours = "quiet_hours", smsEnabled = "sms_enabled",
-                                       staffDownloads = "staff_downloads" }
+                                       staffDownloads = "staff_downloads", messageRetentionDays = "message_retention_days" }
     enum Keys: String, CodingKey { case provider, settingsSet = "settings_set" }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +69,7 @@ public struct VenueChanged: Sendable, Equatable, Codable {
         quietHours = try changes.field(.quietHours)
         smsEnabled = try changes.field(.smsEnabled)
         staffDownloads = try changes.field(.staffDownloads)
+        messageRetentionDays = try changes.field(.messageRetentionDays)
         let keys = try decoder.container(keyedBy: Keys.self)
         provider = try keys.decodeIfPresent(String.self, forKey: .provider)
         settingsSet = try keys.decodeIfPresent([String].self, forKey: .settingsSet)
@@ -85,6 +89,7 @@ public struct VenueChanged: Sendable, Equatable, Codable {
         try changes.field(.quietHours, quietHours)
         try changes.field(.smsEnabled, smsEnabled)
         try changes.field(.staffDownloads, staffDownloads)
+        try changes.field(.messageRetentionDays, messageRetentionDays)
     }
 }
 

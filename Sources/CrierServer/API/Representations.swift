@@ -21,7 +21,8 @@ enum Representation {
         ["id": id(v.id), "slug": .string(v.slug), "name": .string(v.name), "timezone": .string(v.timezone),
          "default_region": .string(v.defaultRegion),
          "quiet_hours": v.quietHours.map { ["start": .string($0.start.description), "end": .string($0.end.description)] } ?? .null,
-         "sms_enabled": .bool(v.smsEnabled), "staff_downloads": .bool(v.staffDownloads), "created_at": instant(v.createdAt)]
+         "sms_enabled": .bool(v.smsEnabled), "staff_downloads": .bool(v.staffDownloads),
+         "message_retention_days": v.messageRetentionDays.map { .number(Double($0)) } ?? .null, "created_at": instant(v.createdAt)]
     }
 
     static func customer(_ c: Customer) -> JSONValue {

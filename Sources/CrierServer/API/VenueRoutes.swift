@@ -12,10 +12,12 @@ struct VenueRoutes {
         }
         api.patch("venue") { request, context in
             let venue = try context.requireVenue()
-            var body = try await JSONBody.read(request, allowed: ["name", "timezone", "default_region", "quiet_hours", "sms_enabled", "staff_downloads"])
+            var body = try await JSONBody.read(request, allowed: ["name", "timezone", "default_region", "quiet_hours", "sms_enabled", "staff_downloads",
+                                                                  "message_retention_days"])
             var change = VenueChange(
                 name: body.string("name"), timezone: body.string("timezone"), defaultRegion: body.string("default_region"),
-                smsEnabled: body.bool("sms_enabled"), staffDownloads: body.bool("staff_downloads"))
+                smsEnabled: body.bool("sms_enabled"), staffDownloads: body.bool("staff_downloads"),
+                messageRetentionDays: body.int("message_retention_days"))
             switch body.object("quiet_hours") {
             case nil: break
             case .some(nil): change.quietHours = .some(nil)

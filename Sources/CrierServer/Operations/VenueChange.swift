@@ -11,6 +11,7 @@ struct VenueChange: Sendable {
     var quietHours: QuietHours??
     var smsEnabled: Bool?
     var staffDownloads: Bool?
+    var messageRetentionDays: Int??
 
     /// Reads "HH:MM" start and end; both blank means no quiet hours. Problems go under `quiet_hours`.
     static func quietHours(start: String?, end: String?, errors: inout FieldErrors) -> QuietHours?? {
@@ -39,7 +40,8 @@ struct VenueChange: Sendable {
                     timezone: timezone.map { $0 ?? "" } ?? current.timezone,
                     defaultRegion: defaultRegion.map { $0 ?? "" } ?? current.defaultRegion,
                     quietHours: quietHours ?? current.quietHours, smsEnabled: smsEnabled ?? current.smsEnabled,
-                    staffDownloads: staffDownloads ?? current.staffDownloads)
+                    staffDownloads: staffDownloads ?? current.staffDownloads,
+                    messageRetentionDays: messageRetentionDays ?? current.messageRetentionDays)
                 if errors.isEmpty { return settings }
             } catch { for (field, message) in error.fields { errors.add(field, message) } }
             throw .invalid(errors)

@@ -28,7 +28,8 @@ struct SettingsPages: Sendable {
             let change = VenueChange(
                 name: .some(typed.name), timezone: .some(typed.timezone), defaultRegion: .some(typed.defaultRegion),
                 quietHours: VenueChange.quietHours(start: typed.quietStart, end: typed.quietEnd, errors: &errors), smsEnabled: typed.smsEnabled,
-                staffDownloads: typed.staffDownloads)
+                staffDownloads: typed.staffDownloads,
+                messageRetentionDays: VenueForm.retention(typed.retentionDays, errors: &errors))
             do {
                 _ = try await change.save(store: store, venueId: venue.id, actor: context.actor, problems: errors)
                 return seeOther("/settings?done=saved")
@@ -66,7 +67,10 @@ struct SettingsPages: Sendable {
             error: errors.fields["sms_enabled"]).values, "downloads": FormField.checkbox(
             name: "staff_downloads", label: "Staff may download CSV files", checked: typed.staffDownloads,
             hint: "The contact list and timelines download as CSV with every customer's name and mobile. Owners and managers always can (and have Exports); tick to let staff download them too.",
-            error: errors.fields["staff_downloads"]).values]
+            error: errors.fields["staff_downloads"]).values, "retention": FormField(
+            name: "message_retention_days", label: "Keep the words of texts for (days)", value: typed.retentionDays, type: "number",
+            error: errors.fields["message_retention_days"],
+            hint: "After this many days a text's words are replaced by a marker; when and to whom it went, and its status, stay. Empty keeps them.").values]
         if !errors.isEmpty { data["problem"] = "Please fix the fields marked below." }
         return data
     }
@@ -84,6 +88,7 @@ struct VenueForm {
     var quietEnd: String
     var smsEnabled: Bool
     var staffDownloads: Bool
+    var retentionDays: String
 
     init(_ venue: Venue) {
         name = venue.name
@@ -93,6 +98,18 @@ struct VenueForm {
         quietEnd = venue.quietHours?.end.description ?? ""
         smsEnabled = venue.smsEnabled
         staffDownloads = venue.staffDownloads
+        retentionDays = venue.messageRetentionDays.map(String.init) ?? ""
+    }
+
+    /// The retention typed: empty keeps texts' words (`.some(nil)`); not a whole number is a field error.
+    static func retention(_ text: String, errors: inout FieldErrors) -> Int?? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return .some(nil) }
+        guard let days = Int(text) else {
+            errors.add("message_retention_days", "must be a whole number of days, or empty to keep texts' words")
+            return nil
+        }
+        return .some(days)
     }
 
     init(_ form: WebForm) {
@@ -104,6 +121,7 @@ struct VenueForm {
         // An unticked checkbox sends nothing.
         smsEnabled = form["sms_enabled"] == "true"
         staffDownloads = form["staff_downloads"] == "true"
+        retentionDays = form["message_retention_days"] ?? ""
     }
 }
 

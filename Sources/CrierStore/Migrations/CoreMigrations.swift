@@ -291,5 +291,8 @@ public enum CoreMigrations {
                 "ALTER TABLE venues ADD COLUMN erasure_salt TEXT NULL",
             ]
         },
+        Migration(version: 13, name: "how long texts' words are kept") { _ in
+            ["ALTER TABLE venues ADD COLUMN message_retention_days INTEGER NULL"]
+        },
     ]
 }

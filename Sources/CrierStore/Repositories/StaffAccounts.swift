@@ -37,7 +37,8 @@ public struct StaffAccounts: Sendable {
                 do throws(FieldErrors) {
                     return try VenueSettings.validate(
                         slug: current.slug, name: venueName, timezone: timezone, defaultRegion: current.defaultRegion,
-                        quietHours: current.quietHours, smsEnabled: current.smsEnabled, staffDownloads: current.staffDownloads)
+                        quietHours: current.quietHours, smsEnabled: current.smsEnabled, staffDownloads: current.staffDownloads,
+                        messageRetentionDays: current.messageRetentionDays)
                 } catch { throw .invalid(error) }
             }
             let user = try await Self.insert(db, email: email, passwordHash: passwordHash, venueId: venueId, role: .owner, now: now)

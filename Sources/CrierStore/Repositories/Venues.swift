@@ -6,7 +6,7 @@ import SQLKit
 public struct Venues: Sendable {
     let store: Store
 
-    static let columns = "id, slug, name, timezone, default_region, quiet_start, quiet_end, sms_enabled, staff_downloads, created_at"
+    static let columns = "id, slug, name, timezone, default_region, quiet_start, quiet_end, sms_enabled, staff_downloads, message_retention_days, created_at"
 
     /// Creates a venue; a taken slug is a 409.
     public func create(_ settings: VenueSettings, actor: Actor) async throws -> Venue {
@@ -18,16 +18,17 @@ public struct Venues: Sendable {
                 }
                 let id = try await db.insertReturningID("""
                     INSERT INTO venues (slug, name, timezone, default_region, quiet_start, quiet_end, sms_enabled,
-                                        staff_downloads, created_at, updated_at)
+                                        staff_downloads, message_retention_days, created_at, updated_at)
                     VALUES (\(bind: settings.slug), \(bind: settings.name), \(bind: settings.timezone),
                             \(bind: settings.defaultRegion), \(bind: settings.quietHours?.start.description),
                             \(bind: settings.quietHours?.end.description), \(bind: settings.smsEnabled),
-                            \(bind: settings.staffDownloads), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
+                            \(bind: settings.staffDownloads), \(bind: settings.messageRetentionDays), \(bind: now.millisecondsSince1970), \(bind: now.millisecondsSince1970))
                     """)
                 let venue = Venue(
                     id: id, slug: settings.slug, name: settings.name, timezone: settings.timezone,
                     defaultRegion: settings.defaultRegion, quietHours: settings.quietHours,
-                    smsEnabled: settings.smsEnabled, staffDownloads: settings.staffDownloads, createdAt: now)
+                    smsEnabled: settings.smsEnabled, staffDownloads: settings.staffDownloads,
+                    messageRetentionDays: settings.messageRetentionDays, createdAt: now)
                 try await JournalWriter(db: db, actor: actor, at: now).append(
                     venueId: id, customerId: nil, subjectId: id,
                     .venueCreated(VenueCreated(slug: venue.slug, name: venue.name, timezone: venue.timezone)))
@@ -95,13 +96,14 @@ public struct Venues: Sendable {
         let old = try Self.decode(row)
         let current = VenueSettings(
             slug: old.slug, name: old.name, timezone: old.timezone, defaultRegion: old.defaultRegion,
-            quietHours: old.quietHours, smsEnabled: old.smsEnabled, staffDownloads: old.staffDownloads)
+            quietHours: old.quietHours, smsEnabled: old.smsEnabled, staffDownloads: old.staffDownloads,
+            messageRetentionDays: old.messageRetentionDays)
         let new = try change(current)
         try await db.raw("""
             UPDATE venues SET name = \(bind: new.name), timezone = \(bind: new.timezone),
                 default_region = \(bind: new.defaultRegion), quiet_start = \(bind: new.quietHours?.start.description),
                 quiet_end = \(bind: new.quietHours?.end.description), sms_enabled = \(bind: new.smsEnabled),
-                staff_downloads = \(bind: new.staffDownloads), updated_at = \(bind: now.millisecondsSince1970)
+                staff_downloads = \(bind: new.staffDownloads), message_retention_days = \(bind: new.messageRetentionDays), updated_at = \(bind: now.millisecondsSince1970)
             WHERE id = \(bind: id)
             """).run()
         let changes = Self.changes(current, new)
@@ -115,6 +117,7 @@ public struct Venues: Sendable {
         venue.quietHours = new.quietHours
         venue.smsEnabled = new.smsEnabled
         venue.staffDownloads = new.staffDownloads
+        venue.messageRetentionDays = new.messageRetentionDays
         return venue
     }
 
@@ -185,7 +188,8 @@ public struct Venues: Sendable {
         return VenueChanged(
             name: .between(old.name, new.name), timezone: .between(old.timezone, new.timezone),
             defaultRegion: .between(old.defaultRegion, new.defaultRegion), quietHours: .between(hours(old), hours(new)),
-            smsEnabled: .between(old.smsEnabled, new.smsEnabled), staffDownloads: .between(old.staffDownloads, new.staffDownloads))
+            smsEnabled: .between(old.smsEnabled, new.smsEnabled), staffDownloads: .between(old.staffDownloads, new.staffDownloads),
+            messageRetentionDays: .between(old.messageRetentionDays, new.messageRetentionDays))
     }
 
     static func decode(_ row: any SQLRow) throws -> Venue {
@@ -200,6 +204,7 @@ public struct Venues: Sendable {
             quietHours: start.flatMap { s in end.map { QuietHours(start: s, end: $0) } },
             smsEnabled: try row.decode(column: "sms_enabled", as: Bool.self),
             staffDownloads: try row.decode(column: "staff_downloads", as: Bool.self),
+            messageRetentionDays: try row.decode(column: "message_retention_days", as: Int?.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
     }
 }
