@@ -91,6 +91,17 @@ class Staff:
         self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
+def the_first_owner(server_factory, chromium):
+    """A fresh server whose setup link has made the owner of The Crown, signed in in the browser."""
+    server = server_factory(args=("serve", "--poll-interval", "0.2"))
+    link = re.search(r"/setup/\S+", server.stdout()).group(0)
+    me = Staff(chromium, f"http://127.0.0.1:{server.port}")
+    me.open(link)
+    me.fill(email="owner@crown.example", password="a long enough password", name="The Crown")
+    me.press("Create account")
+    return me
+
+
 def test_a_venue_is_run_from_the_browser(server_factory, chromium):
     server = server_factory(args=("serve", "--poll-interval", "0.2"))
     link = re.search(r"/setup/\S+", server.stdout()).group(0)
@@ -223,12 +234,7 @@ def test_a_venue_is_run_from_the_browser(server_factory, chromium):
 
 
 def test_a_note_on_the_timeline_and_an_import_from_the_browser(server_factory, chromium, tmp_path):
-    server = server_factory(args=("serve", "--poll-interval", "0.2"))
-    link = re.search(r"/setup/\S+", server.stdout()).group(0)
-    me = Staff(chromium, f"http://127.0.0.1:{server.port}")
-    me.open(link)
-    me.fill(email="owner@crown.example", password="a long enough password", name="The Crown")
-    me.press("Create account")
+    me = the_first_owner(server_factory, chromium)
     me.open("/customers/new")
     me.fill(first_name="Ann", last_name="Lee", mobile="07700 900123")
     me.press("Save")
@@ -271,12 +277,7 @@ def test_a_note_on_the_timeline_and_an_import_from_the_browser(server_factory, c
 
 
 def test_a_colleague_joins_by_accepting_an_invitation(server_factory, chromium):
-    server = server_factory(args=("serve", "--poll-interval", "0.2"))
-    link = re.search(r"/setup/\S+", server.stdout()).group(0)
-    me = Staff(chromium, f"http://127.0.0.1:{server.port}")
-    me.open(link)
-    me.fill(email="owner@crown.example", password="a long enough password", name="The Crown")
-    me.press("Create account")
+    me = the_first_owner(server_factory, chromium)
 
     # The owner makes a link for a new manager; it is shown once, and the invitation is listed.
     me.open("/settings/staff")
