@@ -44,6 +44,7 @@ public enum CrierServer {
         let pages = try WebPages()
         router.add(middleware: SecurityHeaders(publicURL: dispatcher?.publicURL ?? publicURL))
         router.add(middleware: RequestMetrics(registry: registry))
+        router.add(middleware: OversizedBodies())
         router.add(middleware: APIErrorMiddleware(trouble: store.trouble))
         router.add(middleware: WebErrorMiddleware(pages: pages, trouble: store.trouble))
         HealthRoutes(store: store, registry: registry).register(on: router)

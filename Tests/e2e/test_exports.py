@@ -83,3 +83,40 @@ def test_a_timeline_with_a_note_exported_over_http(tmp_path, server_factory):
     status, kind, text = get_text(server, "/api/v1/plugins/exports/consent", key)
     assert status == 200 and rows(text)[1][2:5] == ["transactional", "granted", "signup"]
     assert server.stop() == 0
+
+
+def test_an_oversized_upload_gets_413_and_the_connection_is_closed(tmp_path, server_factory):
+    """The rest of a too-large body is not read: after the 413 the server closes the connection
+    while the client still has most of its 50 MB to send."""
+    import socket
+    import time
+
+    key = api_key(tmp_path)
+    server = server_factory(env={"CRIER_EXPORTS_MAX_IMPORT_BYTES": "100000"})
+    for path in ("/api/v1/plugins/exports/imports/customers", "/api/v1/customers"):
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        s.sendall((f"POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nContent-Type: text/csv\r\n"
+                   "Content-Length: 50000000\r\n\r\n").encode())
+        sent = 0
+        try:
+            while sent < 400_000:
+                s.sendall(b"a" * 10_000)
+                sent += 10_000
+        except OSError:
+            pass  # the server may stop reading before this much is sent
+        s.settimeout(10)
+        answer, deadline = b"", time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                chunk = s.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            answer += chunk
+        s.close()
+        assert answer.startswith(b"HTTP/1.1 413"), (path, answer[:200])
+        assert b"connection: close" in answer.lower(), (path, answer[:400])
+        assert time.monotonic() < deadline, f"{path}: the connection stayed open"
+    # The server is still well.
+    assert server.get("/api/v1/venue", key=key)[0] == 200

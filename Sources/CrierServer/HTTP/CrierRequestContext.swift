@@ -16,10 +16,13 @@ public struct CrierRequestContext: RequestContext {
     var sessionToken: String?
     /// The connection's peer (nil in tests that run without a socket).
     var peer: SocketAddress?
+    /// The connection, to stop reading a body that is too large (`OversizedBodies`).
+    var channel: (any Channel)?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         peer = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// The authenticated venue; the API routes sit behind the authenticator, so a missing one is a bug.
