@@ -47,4 +47,28 @@ struct CSVTests {
             try CSVReader.records([0x41, 0xFF, 0x0A])
         }
     }
+
+    /// Fed in pieces of any size (a piece may end inside a quoted line break, a doubled quote, a
+    /// CRLF or the byte order mark), the stream reads what the whole file reads, problems included.
+    @Test(arguments: [1, 2, 3, 4, 5, 7, 64, 100_000])
+    func piecesOfAnySizeReadAsTheWhole(size: Int) throws {
+        var writer = CSVWriter(byteOrderMark: true)
+        var awkward: [UInt8] = []
+        for row in Self.awkward { awkward += writer.record(row) }
+        let files = [awkward, Array("first_name,last_name\nAnn,Lee\n\nBob,\"Ray\"\n".utf8), Array("a,b".utf8), Array("a,,\r\n".utf8),
+                     Array("\"x\"\"y\",\"\"\r\n\r\nz\r".utf8), [0xEF, 0xBB], Array("a\n\"open,b\n".utf8), [0x41, 0xFF, 0x0A], []]
+        for file in files {
+            let whole = Result { () throws(CSVReader.Problem) in try CSVReader.records(file) }
+            let pieces = Result { () throws(CSVReader.Problem) in
+                var stream = CSVStream(), records: [CSVReader.Record] = []
+                var start = 0
+                while start < file.count {
+                    records += try stream.feed(file[start..<min(start + size, file.count)])
+                    start += size
+                }
+                return records + (try stream.finish())
+            }
+            #expect(whole == pieces, "\(file.count) bytes in pieces of \(size)")
+        }
+    }
 }

@@ -25,58 +25,8 @@ public struct CSVReader: Sendable {
 
     /// Every record in `bytes`; blank lines are skipped. Throws on an unclosed quote or bytes that are not UTF-8.
     public static func records(_ bytes: [UInt8]) throws(Problem) -> [Record] {
-        var start = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-        var records: [Record] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var line = 1
-        var recordLine = 1
-        var quoted = false
-        var i = start
-        func finishField() throws(Problem) {
-            guard let text = String(validating: field, as: UTF8.self) else {
-                throw Problem(line: recordLine, message: "is not UTF-8 text (save the file as CSV UTF-8)")
-            }
-            fields.append(unmarked(text))
-            field.removeAll(keepingCapacity: true)
-        }
-        func finishRecord() throws(Problem) {
-            try finishField()
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
-            fields.removeAll(keepingCapacity: true)
-        }
-        while i < bytes.count {
-            let byte = bytes[i]
-            if quoted {
-                if byte == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        i += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    if byte == 10 { line += 1 }
-                    field.append(byte)
-                }
-            } else if byte == UInt8(ascii: "\""), field.isEmpty {
-                quoted = true
-            } else if byte == UInt8(ascii: ",") {
-                try finishField()
-            } else if byte == 13 || byte == 10 {
-                if byte == 13, i + 1 < bytes.count, bytes[i + 1] == 10 { i += 1 }
-                try finishRecord()
-                line += 1
-                recordLine = line
-            } else {
-                field.append(byte)
-            }
-            i += 1
-        }
-        if quoted { throw Problem(line: recordLine, message: "has a quote that is never closed") }
-        if !field.isEmpty || !fields.isEmpty { try finishRecord() }
-        return records
+        var stream = CSVStream()
+        return try stream.feed(bytes) + stream.finish()
     }
 
     /// A cell without the `'` an export put before a formula-like start.
