@@ -11,14 +11,15 @@ enum ExportsAPI {
     }
 
     static func importCustomers(_ request: PluginRequest, uploads: ImportUploads) async throws -> PluginResponse {
-        let (_, records) = try uploads.check(request.body)
+        guard let file = request.bodyFile else { throw CrierError.invalid(FieldErrors("file", "is empty: send the CSV as the body")) }
+        let checked = try await ImportFile.check(file.chunks(), maxBytes: uploads.maxBytes)
         var choices: [String: String] = [:]
         for field in ImportField.allCases { choices[field.rawValue] = request.query["map." + field.rawValue] }
-        let mapping = try ImportMapping.read(choices, header: records[0].fields)
+        let mapping = try ImportMapping.read(choices, header: checked.header)
         let dryRun = request.flag("dry_run"), skip = request.flag("skip_invalid")
         let report = try await request.services.records.importCustomers(
-            venueId: request.caller.venueId, rows: mapping.rows(records), skipInvalid: skip, dryRun: dryRun, actor: request.caller.actor,
-            progress: nil)
+            venueId: request.caller.venueId, rows: CustomerImportRows { ImportFile.Rows(file.chunks(), mapping: mapping) }, skipInvalid: skip,
+            dryRun: dryRun, actor: request.caller.actor, progress: nil)
         var body = ImportReportView.json(report, dryRun: dryRun)
         if !dryRun && !skip && !report.problems.isEmpty, case .object(var fields) = body {
             // All or nothing, and something was bad: nothing written, said in the API's error shape.

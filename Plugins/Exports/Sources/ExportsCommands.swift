@@ -46,10 +46,10 @@ enum ExportsCommands {
         let options = try CommandOptions(arguments, values: ["--venue", "--map"], flags: ["--dry-run", "--skip-invalid"])
         guard options.positional.count == 1 else { throw CommandError("give one CSV file to import", status: 2) }
         let path = options.positional[0]
-        guard let data = FileManager.default.contents(atPath: path) else { throw CommandError("cannot read \(path)") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw CommandError("cannot read \(path)") }
         let venue = try await Self.venue(options.value("--venue"), context)
-        // The command line has no upload limit: it is the operator's own file.
-        let (_, records) = try ImportUploads(maxBytes: .max, keepFor: .zero).check(Array(data))
+        // The command line has no upload limit: it is the operator's own file, read a chunk at a time.
+        let checked = try await ImportFile.check(FileChunks(path: path), maxBytes: .max)
         var choices: [String: String] = [:]
         for map in options.values("--map") {
             let parts = map.split(separator: "=", maxSplits: 1).map(String.init)
@@ -58,8 +58,8 @@ enum ExportsCommands {
             }
             choices[parts[0]] = parts[1]
         }
-        let mapping = try ImportMapping.read(choices, header: records[0].fields)
-        let rows = mapping.rows(records)
+        let mapping = try ImportMapping.read(choices, header: checked.header)
+        let rows = CustomerImportRows { ImportFile.Rows(FileChunks(path: path), mapping: mapping) }
         let dryRun = options.flag("--dry-run"), skip = options.flag("--skip-invalid")
         // Made when the import knows how many rows it will write: never for a dry run or a refusal.
         let bar = context.lazyProgress("importing")

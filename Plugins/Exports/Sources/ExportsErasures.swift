@@ -10,6 +10,10 @@ struct ExportsErasures: JournalProjection {
         let venues = Set(entries.compactMap { entry -> Int64? in
             if case .customerErased = entry.event { return entry.venueId } else { return nil }
         })
+        guard !venues.isEmpty else { return }
+        let ids = try await db.select().column("id").from("export_uploads").where("venue_id", .in, Array(venues)).all()
+            .map { try $0.decode(column: "id", as: Int64.self) }
+        try await db.delete(from: "export_upload_chunks", where: "upload_id", in: ids)
         try await db.delete(from: "export_uploads", where: "venue_id", in: venues)
     }
 

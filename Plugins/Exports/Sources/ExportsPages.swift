@@ -57,10 +57,9 @@ struct ExportsPages: Sendable {
     }
 
     func upload(_ request: PluginRequest) async throws -> PluginResponse {
-        let form = request.contentType.flatMap { MultipartForm(contentType: $0, body: request.body) }
-        guard let file = form?.files["file"] else { return try await overview(request, problem: "Choose a CSV file to upload.") }
+        guard let file = request.files["file"] else { return try await overview(request, problem: "Choose a CSV file to upload.") }
         do {
-            let staged = try await uploads.stage(file.bytes, filename: file.filename, caller: request.caller, services: request.services)
+            let staged = try await uploads.stage(file, caller: request.caller, services: request.services)
             return .redirect("/plugins/exports/imports/\(staged.id)")
         } catch CrierError.invalid(let errors) {
             return try await overview(request, problem: "The file \(errors.fields["file"] ?? "cannot be used").")
@@ -69,8 +68,8 @@ struct ExportsPages: Sendable {
 
     func mapping(_ request: PluginRequest) async throws -> PluginResponse {
         let upload = try await uploads.get(try request.id("id", of: "upload"), venueId: request.caller.venueId, services: request.services)
-        let records = upload.records
-        let page = render(upload, records: records, mapping: ImportMapping.guess(records.first?.fields ?? []), skip: false, caller: request.caller)
+        let file = try await uploads.summary(upload, services: request.services)
+        let page = render(upload, file: file, mapping: ImportMapping.guess(file.header), skip: false, caller: request.caller)
         return .page(title: "Import customers", html: templates.render("import", page))
     }
 
@@ -79,22 +78,23 @@ struct ExportsPages: Sendable {
         let caller = request.caller, services = request.services
         let upload = try await uploads.get(try request.id("id", of: "upload"), venueId: caller.venueId, services: services)
         let form = request.form
-        let records = upload.records
-        let header = records.first?.fields ?? []
+        let file = try await uploads.summary(upload, services: services)
+        let header = file.header
         let skip = form["mode"] == "skip"
         let mapping: ImportMapping
         do {
             mapping = try ImportMapping.read(form, header: header)
         } catch CrierError.invalid(let errors) {
-            var page = render(upload, records: records, mapping: ImportMapping.guess(header), skip: skip, caller: caller, choices: form)
+            var page = render(upload, file: file, mapping: ImportMapping.guess(header), skip: skip, caller: caller, choices: form)
             page["errors"] = errors.fields.sorted { $0.key < $1.key }.map { ["field": $0.key, "message": $0.value] }
             return .page(title: "Import customers", html: templates.render("import", page), status: 422)
         }
         let dryRun = form["action"] != "import"
         let report = try await services.records.importCustomers(
-            venueId: caller.venueId, rows: mapping.rows(records), skipInvalid: skip, dryRun: dryRun, actor: caller.actor, progress: nil)
+            venueId: caller.venueId, rows: CustomerImportRows { [uploads] in ImportFile.Rows(uploads.chunks(upload, services: services), mapping: mapping) },
+            skipInvalid: skip, dryRun: dryRun, actor: caller.actor, progress: nil)
         if !dryRun && report.created > 0 { try await uploads.discard(upload.id, venueId: caller.venueId, services: services) }
-        var page = render(upload, records: records, mapping: mapping, skip: skip, caller: caller)
+        var page = render(upload, file: file, mapping: mapping, skip: skip, caller: caller)
         page["report"] = [
             "summary": ImportReportView.summary(report, dryRun: dryRun, skipInvalid: skip),
             "problems": report.problems.map { problem in
@@ -114,13 +114,13 @@ struct ExportsPages: Sendable {
 
     /// The mapping page's data: a preview of the first rows and a column choice per field.
     func render(
-        _ upload: ImportUpload, records: [CSVReader.Record], mapping: ImportMapping, skip: Bool, caller: PluginCaller,
+        _ upload: ImportUpload, file: CheckedCSV, mapping: ImportMapping, skip: Bool, caller: PluginCaller,
         choices: [String: String] = [:]
     ) -> [String: Any] {
-        let header = records.first?.fields ?? []
+        let header = file.header
         return [
-            "id": upload.id, "filename": upload.filename, "rows": max(records.count - 1, 0), "csrf_token": caller.csrfToken ?? "",
-            "header": header, "preview": records.dropFirst().prefix(5).map { ["line": $0.line, "cells": $0.fields] as [String: Any] },
+            "id": upload.id, "filename": upload.filename, "rows": file.rows, "csrf_token": caller.csrfToken ?? "",
+            "header": header, "preview": file.preview.map { ["line": $0.line, "cells": $0.fields] as [String: Any] },
             "skip": skip,
             "fields": ImportField.allCases.map { field in
                 let chosen = choices[field.rawValue] ?? mapping.columns[field].map { header[$0] } ?? ""

@@ -32,13 +32,15 @@ public struct ExportsPlugin: CrierPlugin {
         let uploadLimit = uploads.maxBytes + 64 * 1024
         registrar.addRoute(.page(.get, "", managersOnly: true) { try await pages.overview($0) })
         registrar.addRoute(.page(.get, "download/{kind}", managersOnly: true) { try await pages.download($0) })
-        registrar.addRoute(.page(.post, "imports", managersOnly: true, maxBodyBytes: uploadLimit) { try await pages.upload($0) })
+        registrar.addRoute(.page(.post, "imports", managersOnly: true, maxBodyBytes: uploadLimit, spoolsBody: true) { try await pages.upload($0) })
         registrar.addRoute(.page(.get, "imports/{id}", managersOnly: true) { try await pages.mapping($0) })
         registrar.addRoute(.page(.post, "imports/{id}", managersOnly: true) { try await pages.run($0) })
         registrar.addRoute(.page(.post, "imports/{id}/discard", managersOnly: true) { try await pages.discard($0) })
         registrar.addRoute(.api(.get, "{kind}") { try await ExportsAPI.download($0) })
         let uploads = self.uploads
-        registrar.addRoute(.api(.post, "imports/customers", maxBodyBytes: uploads.maxBytes) { try await ExportsAPI.importCustomers($0, uploads: uploads) })
+        registrar.addRoute(.api(.post, "imports/customers", maxBodyBytes: uploads.maxBytes, spoolsBody: true) {
+            try await ExportsAPI.importCustomers($0, uploads: uploads)
+        })
         for command in ExportsCommands.all() { registrar.addCommand(command) }
         registrar.addJob(PeriodicJob(name: "purge old uploads", interval: .seconds(600)) { services in
             let purged = try await uploads.purge(services)

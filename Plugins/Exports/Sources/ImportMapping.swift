@@ -82,15 +82,18 @@ struct ImportMapping: Sendable, Equatable {
 
     /// The data rows (after the header) as customers to import, by line; blank rows are left out.
     func rows(_ records: [CSVReader.Record]) -> [CustomerImportRow] {
-        records.dropFirst().compactMap { record in
-            guard record.fields.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
-            func value(_ field: ImportField) -> String? {
-                guard let i = columns[field], i < record.fields.count else { return nil }
-                let text = record.fields[i].trimmingCharacters(in: .whitespaces)
-                return text.isEmpty ? nil : text
-            }
-            return CustomerImportRow(line: record.line, input: CustomerInput(
-                firstName: value(.firstName), lastName: value(.lastName), mobile: value(.mobile), email: value(.email), notes: value(.notes)))
+        records.dropFirst().compactMap(row)
+    }
+
+    /// One data row as a customer to import; nil for a blank row.
+    func row(_ record: CSVReader.Record) -> CustomerImportRow? {
+        guard record.fields.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
+        func value(_ field: ImportField) -> String? {
+            guard let i = columns[field], i < record.fields.count else { return nil }
+            let text = record.fields[i].trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : text
         }
+        return CustomerImportRow(line: record.line, input: CustomerInput(
+            firstName: value(.firstName), lastName: value(.lastName), mobile: value(.mobile), email: value(.email), notes: value(.notes)))
     }
 }

@@ -50,16 +50,46 @@ struct ImportMappingTests {
         #expect(rows[1].input.firstName == "Bo\nb" && rows[1].input.lastName == nil && rows[1].input.mobile == "+447700900124")
     }
 
-    @Test func uploadsAreCheckedBeforeStaging() {
-        let uploads = ImportUploads(maxBytes: 64, keepFor: .seconds(60))
-        func refusal(_ bytes: [UInt8]) -> String? {
-            do { _ = try uploads.check(bytes); return nil } catch CrierError.invalid(let errors) { return errors.fields["file"] } catch { return "\(error)" }
+    /// Checked as it streams past, in pieces of any size (here 7 bytes), before anything is staged.
+    @Test func uploadsAreCheckedBeforeStaging() async {
+        func refusal(_ bytes: [UInt8]) async -> String? {
+            let pieces = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes[$0..<min($0 + 7, bytes.count)]) }
+            do { _ = try await ImportFile.check(pieces.async, maxBytes: 64); return nil } catch CrierError.invalid(let errors) {
+                return errors.fields["file"]
+            } catch { return "\(error)" }
         }
-        #expect(refusal([]) == "is empty: choose a CSV file")
-        #expect(refusal(Array(repeating: UInt8(ascii: "a"), count: 65)) == "is 65 bytes, over the 64 bytes limit for one import")
-        #expect(refusal(Array("a,b\n1,\0".utf8)) == "is not a CSV file (it contains NUL bytes)")
-        #expect(refusal([0x66, 0xFF, 0x0A, 0x31]) != nil)
-        #expect(refusal(Array("first,mobile\n".utf8)) == "has no rows under its header line")
-        #expect(refusal(Array("first,mobile\nAnn,07700900123\n".utf8)) == nil)
+        #expect(await refusal([]) == "is empty: choose a CSV file")
+        #expect(await refusal(Array(repeating: UInt8(ascii: "a"), count: 65)) == "is over the 64 bytes limit for one import")
+        #expect(await refusal(Array("a,b\n1,\0".utf8)) == "is not a CSV file (it contains NUL bytes)")
+        #expect(await refusal([0x66, 0xFF, 0x0A, 0x31]) != nil)
+        #expect(await refusal(Array("first,mobile\n".utf8)) == "has no rows under its header line")
+        #expect(await refusal(Array("first,mobile\nAnn,07700900123\n".utf8)) == nil)
     }
+
+    /// Rows read back from pieces are the rows of the whole file.
+    @Test func rowsStreamAsTheWholeFileReads() async throws {
+        let text = "first,last,mobile\r\nAnn,Lee,07700 900123\r\n,,\r\n\"Bo\nb\",,+447700900124\r\n"
+        let bytes = Array(text.utf8)
+        let mapping = ImportMapping.guess(["first", "last", "mobile"])
+        for size in [1, 3, 16, 1000] {
+            let pieces = stride(from: 0, to: bytes.count, by: size).map { Array(bytes[$0..<min($0 + size, bytes.count)]) }
+            var rows: [CustomerImportRow] = []
+            for try await row in ImportFile.Rows(pieces.async, mapping: mapping) { rows.append(row) }
+            #expect(rows == mapping.rows(try CSVReader.records(bytes)), "pieces of \(size)")
+        }
+    }
+}
+
+extension Array where Element: Sendable {
+    /// The array as an async sequence of its elements.
+    var async: AsyncArray<Element> { AsyncArray(items: self) }
+}
+
+struct AsyncArray<Element: Sendable>: AsyncSequence, Sendable {
+    let items: [Element]
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var rest: ArraySlice<Element>
+        mutating func next() async throws -> Element? { rest.popFirst() }
+    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: items[...]) }
 }

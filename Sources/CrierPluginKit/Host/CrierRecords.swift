@@ -31,7 +31,7 @@ public protocol CrierRecords: Sendable {
     /// bad mobile, a mobile already a customer's or repeated in the file. `progress` hears how many
     /// rows were written so far, of how many will be (first with 0, once the rows are checked).
     func importCustomers(
-        venueId: Int64, rows: [CustomerImportRow], skipInvalid: Bool, dryRun: Bool, actor: Actor,
+        venueId: Int64, rows: CustomerImportRows, skipInvalid: Bool, dryRun: Bool, actor: Actor,
         progress: (@Sendable (_ written: Int, _ of: Int) -> Void)?
     ) async throws -> CustomerImportReport
 }
@@ -61,6 +61,39 @@ public struct BookingRecord: Sendable, Equatable {
 }
 
 /// One customer to import, with the line it came from (reports name lines, as a spreadsheet shows them).
+/// An import's rows as a source read once per pass (checked, then written), so a file's rows
+/// stream from where it is stored instead of being held together in memory.
+public struct CustomerImportRows: Sendable {
+    /// A new pass over the rows; each row is read when the import asks for it.
+    public let make: @Sendable () -> any AsyncSequence<CustomerImportRow, any Error>
+
+    public init(_ make: @escaping @Sendable () -> any AsyncSequence<CustomerImportRow, any Error>) {
+        self.make = make
+    }
+
+    /// Rows already in memory (a short file, a test).
+    public init(_ rows: [CustomerImportRow]) {
+        make = { rows.async }
+    }
+}
+
+extension Array where Element: Sendable {
+    /// The array as an async sequence.
+    var async: ArrayRows<Element> { ArrayRows(rows: self) }
+}
+
+/// An array's elements, one `next()` at a time.
+struct ArrayRows<Element: Sendable>: AsyncSequence, Sendable {
+    let rows: [Element]
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var rest: ArraySlice<Element>
+        mutating func next() async throws -> Element? { rest.popFirst() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: rows[...]) }
+}
+
 public struct CustomerImportRow: Sendable, Equatable {
     public var line: Int
     public var input: CustomerInput

@@ -25,10 +25,14 @@ public struct PluginRoute: Sendable {
     public var managersOnly: Bool
     /// Bodies over this are refused with 413 before the handler runs.
     public var maxBodyBytes: Int
+    /// The body goes to temporary files as it arrives, never into memory: a multipart form's file
+    /// parts each to one (`PluginRequest.files`, its text fields still in `form`), any other body
+    /// to one (`PluginRequest.bodyFile`). The host deletes them when the handler returns.
+    public var spoolsBody: Bool
     public var handler: @Sendable (PluginRequest) async throws -> PluginResponse
 
     public init(
-        kind: Kind, method: Method, path: String, managersOnly: Bool = false, maxBodyBytes: Int = 64 * 1024,
+        kind: Kind, method: Method, path: String, managersOnly: Bool = false, maxBodyBytes: Int = 64 * 1024, spoolsBody: Bool = false,
         handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
     ) {
         self.kind = kind
@@ -36,20 +40,23 @@ public struct PluginRoute: Sendable {
         self.path = path
         self.managersOnly = managersOnly
         self.maxBodyBytes = maxBodyBytes
+        self.spoolsBody = spoolsBody
         self.handler = handler
     }
 
     public static func api(
-        _ method: Method, _ path: String, maxBodyBytes: Int = 64 * 1024, _ handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
+        _ method: Method, _ path: String, maxBodyBytes: Int = 64 * 1024, spoolsBody: Bool = false,
+        _ handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
     ) -> PluginRoute {
-        PluginRoute(kind: .api, method: method, path: path, maxBodyBytes: maxBodyBytes, handler: handler)
+        PluginRoute(kind: .api, method: method, path: path, maxBodyBytes: maxBodyBytes, spoolsBody: spoolsBody, handler: handler)
     }
 
     public static func page(
-        _ method: Method, _ path: String, managersOnly: Bool = false, maxBodyBytes: Int = 64 * 1024,
+        _ method: Method, _ path: String, managersOnly: Bool = false, maxBodyBytes: Int = 64 * 1024, spoolsBody: Bool = false,
         _ handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
     ) -> PluginRoute {
-        PluginRoute(kind: .page, method: method, path: path, managersOnly: managersOnly, maxBodyBytes: maxBodyBytes, handler: handler)
+        PluginRoute(kind: .page, method: method, path: path, managersOnly: managersOnly, maxBodyBytes: maxBodyBytes, spoolsBody: spoolsBody,
+                    handler: handler)
     }
 }
 
@@ -63,6 +70,12 @@ public struct PluginRequest: Sendable {
     public var contentType: String?
     public var caller: PluginCaller
     public var services: PluginServices
+    /// For a route that spools its body: the body's file (when it was not a multipart form).
+    public var bodyFile: UploadedFile?
+    /// For a route that spools its body: each file part of the multipart form, by field name.
+    public var files: [String: UploadedFile] = [:]
+    /// For a route that spools its body: the multipart form's text fields.
+    public var spooledFields: [String: String]?
 
     public init(
         parameters: [String: String], query: [String: String], body: [UInt8], contentType: String?, caller: PluginCaller,
@@ -99,6 +112,7 @@ public struct PluginRequest: Sendable {
 
     /// The body as form fields (`application/x-www-form-urlencoded`, or the text parts of `multipart/form-data`).
     public var form: [String: String] {
+        if let spooledFields { return spooledFields }
         if let contentType, let multipart = MultipartForm(contentType: contentType, body: body) {
             return multipart.fields
         }
@@ -112,6 +126,49 @@ public struct PluginRequest: Sendable {
         }
         return value
     }
+}
+
+/// A file the host received and keeps on disk until the handler returns.
+public struct UploadedFile: Sendable, Equatable {
+    /// The name the browser gave it (empty for a plain body).
+    public var filename: String
+    public var path: String
+    public var byteCount: Int
+
+    public init(filename: String, path: String, byteCount: Int) {
+        self.filename = filename
+        self.path = path
+        self.byteCount = byteCount
+    }
+
+    /// The file's bytes in pieces of `size`, read as they are asked for.
+    public func chunks(size: Int = 256 * 1024) -> FileChunks { FileChunks(path: path, size: size) }
+}
+
+/// A file read a piece at a time (`UploadedFile.chunks`, or any file on disk).
+public struct FileChunks: AsyncSequence, Sendable {
+    public let path: String
+    public let size: Int
+
+    public init(path: String, size: Int = 256 * 1024) {
+        self.path = path
+        self.size = size
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let handle: FileHandle?
+        let size: Int
+
+        public mutating func next() async throws -> [UInt8]? {
+            guard let handle, let data = try handle.read(upToCount: size), !data.isEmpty else {
+                try handle?.close()
+                return nil
+            }
+            return Array(data)
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: FileHandle(forReadingAtPath: path), size: size) }
 }
 
 /// What a plugin's route answers.

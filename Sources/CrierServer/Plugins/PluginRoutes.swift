@@ -25,21 +25,23 @@ struct PluginRoutes: Sendable {
                             venueId: venue.id, venueIds: [venue.id], actor: context.actor,
                             actorName: context.apiKey.map { "API key “\($0.name)”" }, role: nil,
                             canWrite: context.apiKey?.scope != .read, csrfToken: nil)
-                        let plugged = try await Self.request(request, context, route: route, caller: caller, services: services)
-                        return try await respond(try await route.handler(plugged), caller: caller, context: context)
+                        return try await Self.withRequest(request, context, route: route, caller: caller, services: services) { plugged in
+                            try await respond(try await route.handler(plugged), caller: caller, context: context)
+                        }
                     }
                 case .page:
                     web.on(RouterPath(path), method: method) { request, context in
                         let session = route.managersOnly ? try staff.requireManager(context) : try staff.requireStaff(context)
                         let caller = try await staff.caller(context, session: session)
-                        let plugged = try await Self.request(request, context, route: route, caller: caller, services: services)
-                        if route.method != .get {
-                            // The same check as the core's forms, on the plugin's form or upload.
-                            guard let sent = plugged.form["csrf_token"], ConstantTime.equal(sent, session.csrfToken) else {
-                                throw CrierError.forbidden("This form has expired or did not come from Crier. Go back, reload the page and try again.")
+                        return try await Self.withRequest(request, context, route: route, caller: caller, services: services) { plugged in
+                            if route.method != .get {
+                                // The same check as the core's forms, on the plugin's form or upload.
+                                guard let sent = plugged.form["csrf_token"], ConstantTime.equal(sent, session.csrfToken) else {
+                                    throw CrierError.forbidden("This form has expired or did not come from Crier. Go back, reload the page and try again.")
+                                }
                             }
+                            return try await respond(try await route.handler(plugged), caller: caller, context: context)
                         }
-                        return try await respond(try await route.handler(plugged), caller: caller, context: context)
                     }
                 }
             }
@@ -54,10 +56,29 @@ struct PluginRoutes: Sendable {
         return (["plugins", plugin] + segments).joined(separator: "/")
     }
 
+    /// The plugin's view of `request` for the handler; a spooled body's files are deleted once
+    /// `body` returns (a download streams after that, so it must not read them).
+    static func withRequest(
+        _ request: Request, _ context: CrierRequestContext, route: PluginRoute, caller: PluginCaller, services: PluginServices,
+        _ body: (PluginRequest) async throws -> Response
+    ) async throws -> Response {
+        guard route.spoolsBody, route.method != .get else {
+            return try await body(try await Self.request(request, context, route: route, caller: caller, services: services))
+        }
+        let spool = try await BodySpool.receive(request, limit: route.maxBodyBytes)
+        defer { spool.remove() }
+        var plugged = try await Self.request(request, context, route: route, caller: caller, services: services, collect: false)
+        plugged.bodyFile = spool.bodyFile
+        plugged.files = spool.files
+        plugged.spooledFields = spool.fields
+        return try await body(plugged)
+    }
+
     static func request(
-        _ request: Request, _ context: CrierRequestContext, route: PluginRoute, caller: PluginCaller, services: PluginServices
+        _ request: Request, _ context: CrierRequestContext, route: PluginRoute, caller: PluginCaller, services: PluginServices,
+        collect: Bool = true
     ) async throws -> PluginRequest {
-        let body = route.method == .get ? [] : Array(try await request.body.collect(upTo: route.maxBodyBytes).readableBytesView)
+        let body = route.method == .get || !collect ? [] : Array(try await request.body.collect(upTo: route.maxBodyBytes).readableBytesView)
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters where query[String(name)] == nil { query[String(name)] = String(value) }
         var parameters: [String: String] = [:]

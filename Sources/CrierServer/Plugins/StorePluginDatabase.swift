@@ -64,10 +64,27 @@ struct StoreRecords: CrierRecords {
     }
 
     func importCustomers(
-        venueId: Int64, rows: [CustomerImportRow], skipInvalid: Bool, dryRun: Bool, actor: Actor, progress: (@Sendable (Int, Int) -> Void)?
+        venueId: Int64, rows: CustomerImportRows, skipInvalid: Bool, dryRun: Bool, actor: Actor, progress: (@Sendable (Int, Int) -> Void)?
     ) async throws -> CustomerImportReport {
+        let source: CustomerImport.Rows = { ImportRowsAsTuples(base: rows.make()) }
         let outcome = try await store.customerImport.run(
-            venueId: venueId, rows: rows.map { ($0.line, $0.input) }, skipInvalid: skipInvalid, dryRun: dryRun, actor: actor, progress: progress)
+            venueId: venueId, rows: source, skipInvalid: skipInvalid, dryRun: dryRun, actor: actor, progress: progress)
         return CustomerImportReport(problems: outcome.problems.map { ($0.line, $0.fields) }, created: outcome.created, valid: outcome.valid)
     }
+}
+
+/// A plugin's import rows as the store reads them.
+struct ImportRowsAsTuples: AsyncSequence, @unchecked Sendable {
+    // Iterated by one import pass at a time, never shared.
+    let base: any AsyncSequence<CustomerImportRow, any Error>
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: any AsyncIteratorProtocol<CustomerImportRow, any Error>
+        mutating func next() async throws -> (line: Int, input: CustomerInput)? {
+            guard let row = try await base.next() else { return nil }
+            return (row.line, row.input)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator()) }
 }

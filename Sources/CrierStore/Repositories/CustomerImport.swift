@@ -21,22 +21,36 @@ public struct CustomerImport: Sendable {
         public var created: Int
     }
 
+    /// The rows of an import, read as often as needed (twice: checked, then written), never all
+    /// held at once: a file's rows come straight from where it is stored.
+    /// Pulled, not pushed: a row is read when the import is ready for it.
+    public typealias Rows = @Sendable () -> any AsyncSequence<(line: Int, input: CustomerInput), any Error>
+
     public func run(
         venueId: Int64, rows: [(line: Int, input: CustomerInput)], skipInvalid: Bool, dryRun: Bool, actor: Actor,
         progress: (@Sendable (_ written: Int, _ of: Int) -> Void)? = nil
     ) async throws -> Outcome {
+        let all = rows.map { ($0.line, $0.input) }
+        return try await run(venueId: venueId, rows: { InMemoryRows(rows: all) }, skipInvalid: skipInvalid, dryRun: dryRun, actor: actor, progress: progress)
+    }
+
+    /// Checks every row as it streams past, keeping only each good mobile's first line and the
+    /// problems; then, unless `dryRun` or refused, streams the rows again inside one transaction and
+    /// writes the good ones. Memory grows with the number of rows' mobiles, not with their text.
+    public func run(
+        venueId: Int64, rows: @escaping Rows, skipInvalid: Bool, dryRun: Bool, actor: Actor,
+        progress: (@Sendable (_ written: Int, _ of: Int) -> Void)? = nil
+    ) async throws -> Outcome {
         guard let venue = try await store.venues.byID(venueId) else { throw CrierError.notFound("venue") }
         var problems: [Int: [String: String]] = [:]
-        var good: [(line: Int, fields: CustomerFields)] = []
         var firstLine: [String: Int] = [:]
-        for row in rows {
+        for try await row in rows() {
             do {
                 let fields = try row.input.validated(region: venue.defaultRegion)
                 if let earlier = firstLine[fields.mobile.e164] {
                     problems[row.line, default: [:]]["mobile"] = "repeats the mobile on line \(earlier)"
                 } else {
                     firstLine[fields.mobile.e164] = row.line
-                    good.append((row.line, fields))
                 }
             } catch {
                 problems[row.line] = error.fields
@@ -44,35 +58,39 @@ public struct CustomerImport: Sendable {
         }
         let mobiles = Array(firstLine.keys)
         let taken = try await store.engine.read { db in try await Self.existing(db, venueId: venueId, mobiles: mobiles) }
-        good.removeAll { row in
-            guard let owner = taken[row.fields.mobile.e164] else { return false }
-            problems[row.line, default: [:]]["mobile"] = "already belongs to \(owner.name) (customer \(owner.id))"
-            return true
+        for (mobile, owner) in taken {
+            guard let line = firstLine.removeValue(forKey: mobile) else { continue }
+            problems[line, default: [:]]["mobile"] = "already belongs to \(owner.name) (customer \(owner.id))"
         }
         let report = problems.keys.sorted().map { Problem(line: $0, fields: problems[$0]!) }
-        guard !dryRun, skipInvalid || report.isEmpty, !good.isEmpty else {
-            return Outcome(problems: report, valid: good.count, created: 0)
+        let goodCount = firstLine.count
+        guard !dryRun, skipInvalid || report.isEmpty, goodCount > 0 else {
+            return Outcome(problems: report, valid: goodCount, created: 0)
         }
         let now = store.clock.now()
-        let toWrite = good
+        let good = firstLine
         let created = try await store.engine.transaction(deadline: StoreDeadlines.bulk) { db in
             // Checked again under the transaction: someone may have added one of these meanwhile.
-            let raced = try await Self.existing(db, venueId: venueId, mobiles: toWrite.map(\.fields.mobile.e164))
-            if let clash = toWrite.first(where: { raced[$0.fields.mobile.e164] != nil }) {
+            let raced = try await Self.existing(db, venueId: venueId, mobiles: Array(good.keys))
+            if let (mobile, line) = good.first(where: { raced[$0.key] != nil }).map({ ($0.key, $0.value) }) {
                 throw CrierError.conflict(
-                    code: "mobile_taken", message: "line \(clash.line): \(clash.fields.mobile.e164) was added meanwhile; nothing was imported",
+                    code: "mobile_taken", message: "line \(line): \(mobile) was added meanwhile; nothing was imported",
                     fields: ["mobile": "was added meanwhile"])
             }
             let journal = JournalWriter(db: db, actor: actor, at: now)
-            progress?(0, toWrite.count)
-            for (i, row) in toWrite.enumerated() {
-                _ = try await Customers.insert(db, venueId: venueId, fields: row.fields, journal: journal, consentSource: .import)
-                if (i + 1) % 500 == 0 { progress?(i + 1, toWrite.count) }
+            progress?(0, good.count)
+            var written = 0
+            for try await row in rows() {
+                // Only each good mobile's first line; its fields were valid the first time round.
+                guard let fields = try? row.input.validated(region: venue.defaultRegion), good[fields.mobile.e164] == row.line else { continue }
+                _ = try await Customers.insert(db, venueId: venueId, fields: fields, journal: journal, consentSource: .import)
+                written += 1
+                if written % 500 == 0 { progress?(written, good.count) }
             }
-            progress?(toWrite.count, toWrite.count)
-            return toWrite.count
+            progress?(written, good.count)
+            return written
         }
-        return Outcome(problems: report, valid: good.count, created: created)
+        return Outcome(problems: report, valid: goodCount, created: created)
     }
 
     /// Which of `mobiles` already belong to the venue's customers, with whose they are.
@@ -93,4 +111,16 @@ public struct CustomerImport: Sendable {
         }
         return found
     }
+}
+
+/// Rows already in memory, as the import's source.
+struct InMemoryRows: AsyncSequence, Sendable {
+    let rows: [(line: Int, input: CustomerInput)]
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var rest: ArraySlice<(line: Int, input: CustomerInput)>
+        mutating func next() async throws -> (line: Int, input: CustomerInput)? { rest.popFirst() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: rows[...]) }
 }
