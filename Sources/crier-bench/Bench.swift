@@ -13,7 +13,7 @@ import Logging
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crier-bench", abstract: "Measure Crier: store, dispatch, scheduler tick, webhooks and plugin backfill.",
-        subcommands: [All.self, StoreBench.self, DispatchBench.self, TickBench.self, WebhookBench.self, BackfillBench.self, ExportBench.self], defaultSubcommand: All.self)
+        subcommands: [All.self, StoreBench.self, DispatchBench.self, TickBench.self, WebhookBench.self, BackfillBench.self, ExportBench.self, ImportBench.self], defaultSubcommand: All.self)
 }
 
 /// Every benchmark with its default sizes.
