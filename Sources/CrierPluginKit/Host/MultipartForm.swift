@@ -15,13 +15,7 @@ public struct MultipartForm: Sendable {
 
     /// Reads `body` when `contentType` is multipart with a boundary; nil otherwise or when malformed.
     public init?(contentType: String, body: [UInt8]) {
-        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.first?.lowercased() == "multipart/form-data",
-              let boundaryPart = parts.first(where: { $0.lowercased().hasPrefix("boundary=") })
-        else { return nil }
-        var boundary = String(boundaryPart.dropFirst("boundary=".count))
-        if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
-        guard !boundary.isEmpty else { return nil }
+        guard let boundary = Self.boundary(of: contentType) else { return nil }
         let delimiter = Array(("--" + boundary).utf8)
         var positions: [Int] = []
         var i = 0
@@ -48,6 +42,17 @@ public struct MultipartForm: Sendable {
                 fields[name] = String(decoding: content, as: UTF8.self)
             }
         }
+    }
+
+    /// The boundary of a `multipart/form-data` Content-Type; nil for another type or none.
+    static func boundary(of contentType: String) -> String? {
+        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.first?.lowercased() == "multipart/form-data",
+              let boundaryPart = parts.first(where: { $0.lowercased().hasPrefix("boundary=") })
+        else { return nil }
+        var boundary = String(boundaryPart.dropFirst("boundary=".count))
+        if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
+        return boundary.isEmpty ? nil : boundary
     }
 
     static func parameter(_ key: String, in header: String) -> String? {

@@ -24,13 +24,7 @@ public struct MultipartStream: Sendable {
 
     /// A parser for `contentType`'s boundary; nil when it is not `multipart/form-data` with one.
     public init?(contentType: String) {
-        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.first?.lowercased() == "multipart/form-data",
-              let boundaryPart = parts.first(where: { $0.lowercased().hasPrefix("boundary=") })
-        else { return nil }
-        var boundary = String(boundaryPart.dropFirst("boundary=".count))
-        if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
-        guard !boundary.isEmpty else { return nil }
+        guard let boundary = MultipartForm.boundary(of: contentType) else { return nil }
         delimiter = Array(("\r\n--" + boundary).utf8)
         // The first delimiter has no line break before it: read as if the body began with one.
         pending = [13, 10]
