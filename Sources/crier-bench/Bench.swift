@@ -14,6 +14,18 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crier-bench", abstract: "Measure Crier: store, dispatch, scheduler tick, webhooks and plugin backfill.",
         subcommands: [All.self, StoreBench.self, DispatchBench.self, TickBench.self, WebhookBench.self, BackfillBench.self, ExportBench.self, ImportBench.self], defaultSubcommand: All.self)
+
+    /// One secret key for the run, shared by every store the benchmarks open and every server they
+    /// start: a PostgreSQL store would otherwise make a key file in the working directory.
+    static func main() async {
+        if ProcessInfo.processInfo.environment["CRIER_SECRET_KEY"] == nil { setenv("CRIER_SECRET_KEY", Keyring.Key.random().base64, 1) }
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Every benchmark with its default sizes.

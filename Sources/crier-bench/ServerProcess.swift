@@ -29,7 +29,8 @@ struct ServerProcess {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = ["serve", "--database", database, "--host", "127.0.0.1", "--port", "0"]
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CRIER_") }
+        // The server gets only the settings given here, and the run's secret key (`Bench.main`).
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CRIER_") || $0.key == "CRIER_SECRET_KEY" }
         env["CRIER_LOG_LEVEL"] = "warning"
         env.merge(environment) { $1 }
         process.environment = env
