@@ -128,6 +128,13 @@ struct ErasureTests {
             #expect(try await bar.get("/customers/\(ann.id)/erase").status == .forbidden)
             #expect(try await bar.post("/customers/\(ann.id)/erase").status == .forbidden)
             #expect(!(try await bar.get("/customers/\(ann.id)").html.contains("/erase")))
+            // Another venue's customer: 404 on the page, the erasure and the export, and nothing happens to them.
+            let anchor = try await web.store.makeVenue("anchor")
+            let theirs = try await web.store.makeCustomer(anchor, first: "Theirs", last: "Anchor", n: 9)
+            #expect(try await web.get("/customers/\(theirs.id)/erase").status == .notFound)
+            #expect(try await web.post("/customers/\(theirs.id)/erase").status == .notFound)
+            #expect(try await web.get("/customers/\(theirs.id)/export").status == .notFound)
+            #expect(try await web.store.customers.get(venueId: anchor.id, id: theirs.id).firstName == "Theirs")
             let page = try await web.get("/customers/\(ann.id)/erase")
             #expect(page.status == .ok && page.html.contains("Erase Annabel Lee?"))
             #expect(try await web.post("/customers/\(ann.id)/erase").location == "/customers?done=erased")

@@ -91,6 +91,16 @@ class Staff:
         self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
+def fits_a_phone(me, chromium, pages):
+    """Each (name, path) opened at 360 px: nothing scrolls sideways; a screenshot of each."""
+    chromium.set_window_size(360, 800)
+    for name, path in pages:
+        me.open(path)
+        assert chromium.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), path
+        me.shot(f"phone-{name}")
+    chromium.set_window_size(1280, 900)
+
+
 def the_first_owner(server_factory, chromium):
     """A fresh server whose setup link has made the owner of The Crown, signed in in the browser."""
     server = server_factory(args=("serve", "--poll-interval", "0.2"))
@@ -296,6 +306,7 @@ def test_a_colleague_joins_by_accepting_an_invitation(server_factory, chromium):
     me.press("Show")
     assert "staff.invited" in me.text and "venue.created" not in me.text
     me.shot("audit")
+    fits_a_phone(me, chromium, [("staff", "/settings/staff"), ("audit", "/settings/audit"), ("venue-settings", "/settings")])
     me.click(chromium.find_element(By.XPATH, "//header//button[normalize-space()='Log out']"))
 
     # Kim opens it, chooses a password, and is signed in to The Crown as a manager.
@@ -312,3 +323,16 @@ def test_a_colleague_joins_by_accepting_an_invitation(server_factory, chromium):
     assert "kim@crown.example" in me.text and "Link works until" not in me.text
     chromium.get(invite)
     assert me.h1 == "Not found", "the link works once"
+
+    # As a manager, Kim sees a customer's data-rights buttons and the erasure's confirmation page.
+    me.open("/customers/new")
+    me.fill(first_name="Ann", last_name="Lee", mobile="07700 900123")
+    me.press("Save")
+    assert "Export their data" in me.text
+    me.shot("customer-data-rights")
+    me.link("Erase their data…")
+    assert me.h1 == "Erase Ann Lee?" and "cannot be undone" in me.text
+    me.shot("customer-erase")
+    fits_a_phone(me, chromium, [("customer-erase", chromium.current_url.replace(me.base, ""))])
+    me.press("Erase Ann Lee")
+    assert "Erased" in me.text and "Ann Lee" not in me.text

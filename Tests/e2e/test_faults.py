@@ -411,3 +411,32 @@ def test_sigterm_during_a_backfill_stops_between_batches_and_resumes(tmp_path, s
         time.sleep(0.2)
     assert position() == head
     assert server.stop() == 0
+
+
+def test_a_secret_rotation_killed_at_any_moment_leaves_every_secret_readable(tmp_path, server_factory):
+    """`crier secrets rotate` SIGKILLed at random moments, again and again: afterwards every venue's
+    provider settings still open (a full rotation succeeds, and the server shows them), and the key
+    file is never left without the key that sealed them."""
+    from conftest import crier_bin
+
+    key = run("api-key", "create", "--venue", "default", "--name", "ops", cwd=tmp_path).stdout.strip()
+    for slug in ("crown", "anchor"):
+        run("venue", "create", "--slug", slug, "--name", slug, "--timezone", "Europe/London", cwd=tmp_path)
+    server = server_factory()
+    status, body = server.request("PUT", "/api/v1/venue/provider", {"provider": "twilio", "settings": {
+        "account_sid": "AC" + "0" * 32, "auth_token": "rotated-secret-9999", "from": "+447700900900"}}, key=key)
+    assert status == 200, body
+    assert server.stop() == 0
+    kills = int(os.environ.get("CRIER_FAULT_KILLS", "12"))
+    env = {**os.environ, "CRIER_LOG_LEVEL": "warning"}
+    for n in range(kills):
+        proc = subprocess.Popen([crier_bin(), "secrets", "rotate"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(random.uniform(0.0, 0.25))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        whole = run("secrets", "rotate", cwd=tmp_path, check=False)
+        assert whole.returncode == 0, f"after kill {n + 1}: {whole.stderr}"
+    server = server_factory()
+    status, body = server.get("/api/v1/venue/provider", key=key)
+    assert status == 200 and body["settings"]["auth_token"] == "…9999", body
+    print(f"\nsecrets rotate: {kills} SIGKILLs at random moments, every venue's settings readable after each")
