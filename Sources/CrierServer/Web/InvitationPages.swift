@@ -55,14 +55,13 @@ struct InvitationPages: Sendable {
     /// The existing account's id once its password matches, counted like a login attempt.
     func checkPassword(_ request: Request, _ context: CrierRequestContext, email: String, password: String) async throws -> Int64 {
         let address = ClientAddress.of(request, peer: context.peer)
-        guard case .success(let attempt) = try await store.signIns.reserve(email: email, address: address, limits: signIn.limits) else {
-            throw Refused(problem: "Too many failed attempts. Wait \(Int(signIn.limits.window / 60)) minutes and try again.", status: .tooManyRequests)
+        switch try await signIn.check(email: email, password: password, address: address) {
+        case .limited: throw Refused(problem: "Too many failed attempts. " + signIn.waitMessage, status: .tooManyRequests)
+        case .wrong: throw Refused(problem: "That is not the password of \(email).", status: .unauthorized)
+        case .matched(let user, let attempt):
+            try await store.signIns.succeeded(attempt, email: email, address: address)
+            return user.id
         }
-        guard let user = try await store.staff.byEmail(email), StaffOnboarding.verify(password, hash: user.passwordHash) else {
-            throw Refused(problem: "That is not the password of \(email).", status: .unauthorized)
-        }
-        try await store.signIns.succeeded(attempt, email: email, address: address)
-        return user.id
     }
 
     /// A wrong or rate-limited password: the form again, with why.

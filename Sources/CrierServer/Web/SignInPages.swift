@@ -72,28 +72,47 @@ struct SignInPages: Sendable {
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let next = safeNext(form["next"])
         let address = ClientAddress.of(request, peer: context.peer)
-        // The attempt is counted before the password is checked, so simultaneous guesses can't
-        // all be checked before any is counted.
+        let wrong = signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
+                               extra: ["next": next, "problem": "That email and password don't match an account."], status: .unauthorized)
+        switch try await check(email: email, password: form["password"] ?? "", address: address) {
+        case .limited(let limit):
+            let problem = (limit == .address ? "Too many failed attempts from this network. " : "Too many failed attempts for this email. ")
+                + waitMessage
+            return signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
+                              extra: ["next": next, "problem": problem], status: .tooManyRequests)
+        case .wrong:
+            return wrong
+        case .matched(let user, let attempt):
+            guard let first = try await store.staff.memberships(userId: user.id).first else { return wrong }
+            try await store.signIns.succeeded(attempt, email: email, address: address)
+            return try await signedIn(request, userId: user.id, venueId: first.venueId, next: next)
+        }
+    }
+
+    /// What checking a password against an account found.
+    enum PasswordCheck {
+        /// The password is the account's; `attempt` is its reservation, to take back on success.
+        case matched(StaffUser, attempt: Int64)
+        case wrong
+        case limited(SignInLimit)
+    }
+
+    /// Checks `password` for the account behind `email`, the attempt counted against the limits
+    /// first so simultaneous guesses can't all be checked before any is counted. With no such
+    /// account a dummy hash is checked, so timing doesn't tell who has one.
+    func check(email: String, password: String, address: String) async throws -> PasswordCheck {
         let attempt: Int64
         switch try await store.signIns.reserve(email: email, address: address, limits: limits) {
         case .success(let id): attempt = id
-        case .failure(let refused):
-            let wait = "Wait \(Int(limits.window / 60)) minutes and try again."
-            let problem = refused.limit == .address ? "Too many failed attempts from this network. " + wait
-                : "Too many failed attempts for this email. " + wait
-            return signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
-                              extra: ["next": next, "problem": problem], status: .tooManyRequests)
+        case .failure(let refused): return .limited(refused.limit)
         }
         let user = try await store.staff.byEmail(email)
-        // Verify against a dummy hash when there is no such user, so timing doesn't tell who has an account.
-        let matches = StaffOnboarding.verify(form["password"] ?? "", hash: user?.passwordHash ?? Self.dummyHash)
-        guard let user, matches, let first = try await store.staff.memberships(userId: user.id).first else {
-            return signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
-                              extra: ["next": next, "problem": "That email and password don't match an account."], status: .unauthorized)
-        }
-        try await store.signIns.succeeded(attempt, email: email, address: address)
-        return try await signedIn(request, userId: user.id, venueId: first.venueId, next: next)
+        guard StaffOnboarding.verify(password, hash: user?.passwordHash ?? Self.dummyHash), let user else { return .wrong }
+        return .matched(user, attempt: attempt)
     }
+
+    /// What a refused attempt is told to do.
+    var waitMessage: String { "Wait \(Int(limits.window / 60)) minutes and try again." }
 
     /// Starts the session and sends the browser on.
     func signedIn(_ request: Request, userId: Int64, venueId: Int64, next: String) async throws -> Response {
