@@ -13,11 +13,8 @@ struct CustomerExportRoute: Sendable {
         api.get("customers/:id/export") { _, context in
             let venue = try context.requireVenue()
             let customer = try await store.customers.get(venueId: venue.id, id: try context.pathID("id", "customer"))
-            let caller = PluginCaller(
-                venueId: venue.id, venueIds: [venue.id], actor: context.actor, actorName: context.apiKey.map { "API key “\($0.name)”" },
-                role: nil, canWrite: context.apiKey?.scope != .read, csrfToken: nil)
-            let document = try await CustomerAccessExport(store: store, plugins: plugins).document(venue: venue, customer: customer, caller: caller)
-            return JSONResponse(document, headers: [.contentDisposition: "attachment; filename=\"customer-\(customer.id).json\""])
+            return try await CustomerAccessExport(store: store, plugins: plugins)
+                .download(venue: venue, customer: customer, caller: try PluginRoutes.apiCaller(context))
         }
     }
 }

@@ -10,6 +10,13 @@ struct CustomerAccessExport: Sendable {
     let store: Store
     let plugins: PluginHost
 
+    /// The document as a file to save (`customer-{id}.json`), never cached.
+    func download(venue: Venue, customer: Customer, caller: PluginCaller) async throws -> JSONResponse {
+        JSONResponse(try await document(venue: venue, customer: customer, caller: caller), headers: [
+            .contentDisposition: "attachment; filename=\"customer-\(customer.id).json\"", .cacheControl: "no-store",
+        ])
+    }
+
     func document(venue: Venue, customer: Customer, caller: PluginCaller) async throws -> JSONValue {
         let detail = try await CustomerRoutes(store: store).detail(customer, venue: venue)
         let consent = try await store.consents.get(venueId: venue.id, customerId: customer.id)

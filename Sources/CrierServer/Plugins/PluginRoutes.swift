@@ -20,11 +20,7 @@ struct PluginRoutes: Sendable {
                 switch route.kind {
                 case .api:
                     api.on(RouterPath(path), method: method) { request, context in
-                        let venue = try context.requireVenue()
-                        let caller = PluginCaller(
-                            venueId: venue.id, venueIds: [venue.id], actor: context.actor,
-                            actorName: context.apiKey.map { "API key “\($0.name)”" }, role: nil,
-                            canWrite: context.apiKey?.scope != .read, csrfToken: nil)
+                        let caller = try Self.apiCaller(context)
                         return try await Self.withRequest(request, context, route: route, caller: caller, services: services) { plugged in
                             try await respond(try await route.handler(plugged), caller: caller, context: context)
                         }
@@ -46,6 +42,14 @@ struct PluginRoutes: Sendable {
                 }
             }
         }
+    }
+
+    /// The API key as a plugin sees it: its one venue, and whether it may write.
+    static func apiCaller(_ context: CrierRequestContext) throws -> PluginCaller {
+        let venue = try context.requireVenue()
+        return PluginCaller(
+            venueId: venue.id, venueIds: [venue.id], actor: context.actor, actorName: context.apiKey.map { "API key “\($0.name)”" }, role: nil,
+            canWrite: context.apiKey?.scope != .read, csrfToken: nil)
     }
 
     /// `notes/{id}` of plugin `timeline` → `plugins/timeline/notes/:id`.
@@ -105,42 +109,7 @@ struct PluginRoutes: Sendable {
         case .redirect(let location):
             return seeOther(location)
         case .download(let filename, let contentType, let write):
-            let safeName = filename.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
-            return Response(
-                status: .ok,
-                headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"\(safeName)\"", .cacheControl: "no-store"],
-                body: ResponseBody { writer in
-                    let sink = ResponseSink(writer: writer)
-                    try await write(sink)
-                    try await sink.flush()
-                    writer = sink.writer
-                    try await writer.finish(nil)
-                })
+            return Download.response(filename: filename, contentType: contentType, write: write)
         }
-    }
-}
-
-/// A streamed response body as a `ByteSink`: writes go out in chunks of about 64 KB, each
-/// awaiting the connection, so a slow client slows the export instead of filling memory.
-final class ResponseSink: ByteSink, @unchecked Sendable {
-    // Used only from the response body's own task, one write at a time.
-    var writer: any ResponseBodyWriter
-    var pending: [UInt8] = []
-    static let chunk = 64 * 1024
-
-    init(writer: any ResponseBodyWriter) {
-        self.writer = writer
-        pending.reserveCapacity(Self.chunk)
-    }
-
-    func write(_ bytes: [UInt8]) async throws {
-        pending += bytes
-        if pending.count >= Self.chunk { try await flush() }
-    }
-
-    func flush() async throws {
-        guard !pending.isEmpty else { return }
-        try await writer.write(ByteBuffer(bytes: pending))
-        pending.removeAll(keepingCapacity: true)
     }
 }

@@ -32,27 +32,23 @@ struct AuditLogPage: Sendable {
             let filter = try await Self.filter(request, venueId: venue.id, store: store)
             let time = RFC3339Writer(zone: venue.timeZone)
             let day = EventTime.rfc3339(store.clock.now(), in: venue.timeZone).prefix(10)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"audit-\(venue.slug)-\(day).csv\"",
-                          .cacheControl: "no-store"],
-                body: ResponseBody { [store] writer in
-                    var csv = CSVWriter(byteOrderMark: request.uri.queryParameters.get("bom") == "1")
-                    try await writer.write(ByteBuffer(bytes: csv.record(["id", "at", "who", "actor", "kind", "subject", "subject_id", "data"])))
-                    var cursor: String?
-                    repeat {
-                        let page = try await store.audit.page(venueId: venue.id, filter: filter, cursor: cursor, limit: 500)
-                        var out: [UInt8] = []
-                        for item in page.items {
-                            let e = item.entry
-                            CSVWriter.append([String(e.id), time.string(e.createdAt), item.who, e.actor, e.event.kind, e.subjectType,
-                                              String(e.subjectId), e.dataText], to: &out)
-                        }
-                        try await writer.write(ByteBuffer(bytes: out))
-                        cursor = page.nextCursor
-                    } while cursor != nil
-                    try await writer.finish(nil)
-                })
+            let bom = request.uri.queryParameters.get("bom") == "1"
+            return Download.response(filename: "audit-\(venue.slug)-\(day).csv", contentType: "text/csv; charset=utf-8") { [store] sink in
+                var csv = CSVWriter(byteOrderMark: bom)
+                try await sink.write(csv.record(["id", "at", "who", "actor", "kind", "subject", "subject_id", "data"]))
+                var cursor: String?
+                repeat {
+                    let page = try await store.audit.page(venueId: venue.id, filter: filter, cursor: cursor, limit: 500)
+                    var out: [UInt8] = []
+                    for item in page.items {
+                        let e = item.entry
+                        CSVWriter.append([String(e.id), time.string(e.createdAt), item.who, e.actor, e.event.kind, e.subjectType,
+                                          String(e.subjectId), e.dataText], to: &out)
+                    }
+                    try await sink.write(out)
+                    cursor = page.nextCursor
+                } while cursor != nil
+            }
         }
     }
 

@@ -23,9 +23,8 @@ struct CustomerErasurePages: Sendable {
             let session = try staff.requireManager(context)
             let venue = try context.requireVenue()
             let customer = try await store.customers.get(venueId: venue.id, id: try context.pathID("id", "customer"))
-            let caller = try await staff.caller(context, session: session)
-            let document = try await CustomerAccessExport(store: store, plugins: staff.plugins).document(venue: venue, customer: customer, caller: caller)
-            return JSONResponse(document, headers: [.contentDisposition: "attachment; filename=\"customer-\(customer.id).json\"", .cacheControl: "no-store"])
+            return try await CustomerAccessExport(store: store, plugins: staff.plugins)
+                .download(venue: venue, customer: customer, caller: try await staff.caller(context, session: session))
         }
         web.post("customers/:id/erase") { request, context in
             _ = try staff.requireManager(context)
