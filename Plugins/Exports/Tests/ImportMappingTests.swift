@@ -54,7 +54,7 @@ struct ImportMappingTests {
     @Test func uploadsAreCheckedBeforeStaging() async {
         func refusal(_ bytes: [UInt8]) async -> String? {
             let pieces = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes[$0..<min($0 + 7, bytes.count)]) }
-            do { _ = try await ImportFile.check(pieces.async, maxBytes: 64); return nil } catch CrierError.invalid(let errors) {
+            do { _ = try await ImportFile.check(AsyncElements(pieces), maxBytes: 64); return nil } catch CrierError.invalid(let errors) {
                 return errors.fields["file"]
             } catch { return "\(error)" }
         }
@@ -74,22 +74,8 @@ struct ImportMappingTests {
         for size in [1, 3, 16, 1000] {
             let pieces = stride(from: 0, to: bytes.count, by: size).map { Array(bytes[$0..<min($0 + size, bytes.count)]) }
             var rows: [CustomerImportRow] = []
-            for try await row in ImportFile.Rows(pieces.async, mapping: mapping) { rows.append(row) }
+            for try await row in ImportFile.Rows(AsyncElements(pieces), mapping: mapping) { rows.append(row) }
             #expect(rows == mapping.rows(try CSVReader.records(bytes)), "pieces of \(size)")
         }
     }
-}
-
-extension Array where Element: Sendable {
-    /// The array as an async sequence of its elements.
-    var async: AsyncArray<Element> { AsyncArray(items: self) }
-}
-
-struct AsyncArray<Element: Sendable>: AsyncSequence, Sendable {
-    let items: [Element]
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var rest: ArraySlice<Element>
-        mutating func next() async throws -> Element? { rest.popFirst() }
-    }
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: items[...]) }
 }

@@ -73,26 +73,10 @@ public struct CustomerImportRows: Sendable {
 
     /// Rows already in memory (a short file, a test).
     public init(_ rows: [CustomerImportRow]) {
-        make = { rows.async }
+        make = { AsyncElements(rows) }
     }
 }
 
-extension Array where Element: Sendable {
-    /// The array as an async sequence.
-    var async: ArrayRows<Element> { ArrayRows(rows: self) }
-}
-
-/// An array's elements, one `next()` at a time.
-struct ArrayRows<Element: Sendable>: AsyncSequence, Sendable {
-    let rows: [Element]
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var rest: ArraySlice<Element>
-        mutating func next() async throws -> Element? { rest.popFirst() }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: rows[...]) }
-}
 
 public struct CustomerImportRow: Sendable, Equatable {
     public var line: Int

@@ -30,8 +30,7 @@ public struct CustomerImport: Sendable {
         venueId: Int64, rows: [(line: Int, input: CustomerInput)], skipInvalid: Bool, dryRun: Bool, actor: Actor,
         progress: (@Sendable (_ written: Int, _ of: Int) -> Void)? = nil
     ) async throws -> Outcome {
-        let all = rows.map { ($0.line, $0.input) }
-        return try await run(venueId: venueId, rows: { InMemoryRows(rows: all) }, skipInvalid: skipInvalid, dryRun: dryRun, actor: actor, progress: progress)
+        return try await run(venueId: venueId, rows: { AsyncElements(rows) }, skipInvalid: skipInvalid, dryRun: dryRun, actor: actor, progress: progress)
     }
 
     /// Checks every row as it streams past, keeping only each good mobile's first line and the
@@ -78,12 +77,13 @@ public struct CustomerImport: Sendable {
                     fields: ["mobile": "was added meanwhile"])
             }
             let journal = JournalWriter(db: db, actor: actor, at: now)
+            let kept = try await OptOutMemory.Kept.load(db, venueId: venueId)
             progress?(0, good.count)
             var written = 0
             for try await row in rows() {
                 // Only each good mobile's first line; its fields were valid the first time round.
                 guard let fields = try? row.input.validated(region: venue.defaultRegion), good[fields.mobile.e164] == row.line else { continue }
-                _ = try await Customers.insert(db, venueId: venueId, fields: fields, journal: journal, consentSource: .import)
+                _ = try await Customers.insert(db, venueId: venueId, fields: fields, journal: journal, consentSource: .import, keptOptOuts: kept)
                 written += 1
                 if written % 500 == 0 { progress?(written, good.count) }
             }
@@ -111,16 +111,4 @@ public struct CustomerImport: Sendable {
         }
         return found
     }
-}
-
-/// Rows already in memory, as the import's source.
-struct InMemoryRows: AsyncSequence, Sendable {
-    let rows: [(line: Int, input: CustomerInput)]
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var rest: ArraySlice<(line: Int, input: CustomerInput)>
-        mutating func next() async throws -> (line: Int, input: CustomerInput)? { rest.popFirst() }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: rows[...]) }
 }

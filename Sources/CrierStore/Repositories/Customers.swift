@@ -24,10 +24,12 @@ public struct Customers: Sendable {
         }
     }
 
-    /// Inserts a checked customer with transactional consent, journaled, inside the caller's transaction.
-    static func insert(_ db: any SQLDatabase, venueId: Int64, fields: CustomerFields, journal: JournalWriter, consentSource: ConsentSource)
-        async throws -> Customer
-    {
+    /// Inserts a checked customer with transactional consent, journaled, inside the caller's
+    /// transaction. `keptOptOuts` is the venue's, read once by a caller adding many (read here otherwise).
+    static func insert(
+        _ db: any SQLDatabase, venueId: Int64, fields: CustomerFields, journal: JournalWriter, consentSource: ConsentSource,
+        keptOptOuts: OptOutMemory.Kept? = nil
+    ) async throws -> Customer {
         let now = journal.at
         let sort = fields.sortKey
         let consent = ConsentState.newCustomer
@@ -42,7 +44,8 @@ public struct Customers: Sendable {
         try await journal.append(
             venueId: venueId, customerId: id, subjectId: id, .customerCreated(journalRecord(fields)))
         // An erased customer with this number had opted out: the number stays out until START.
-        let keptOut = try await OptOutMemory.isKept(db, venueId: venueId, mobile: fields.mobile.e164)
+        let kept = if let keptOptOuts { keptOptOuts } else { try await OptOutMemory.Kept.load(db, venueId: venueId) }
+        let keptOut = kept.contains(fields.mobile.e164)
         try await Consents.record(
             db, journal: journal, venueId: venueId, customerId: id, purpose: .transactional, granted: !keptOut,
             source: keptOut ? .erasedOptOut : consentSource, note: nil)

@@ -14,12 +14,26 @@ enum OptOutMemory {
             """).run()
     }
 
-    /// Whether an erased customer with this number had opted out here.
-    static func isKept(_ db: any SQLDatabase, venueId: Int64, mobile: String) async throws -> Bool {
-        guard let hash = try await Self.hash(db, venueId: venueId, mobile: mobile, create: false) else { return false }
-        return try await db.raw("""
-            SELECT 1 AS x FROM erased_opt_outs WHERE venue_id = \(bind: venueId) AND mobile_hash = \(bind: hash)
-            """).first() != nil
+    /// A venue's kept opt-outs, read once for any number of customers added (an import's thousands):
+    /// its salt and hashes, which are few, or nothing for a venue that never erased anyone.
+    struct Kept: Sendable {
+        let salt: Data?
+        let hashes: Set<String>
+
+        static func load(_ db: any SQLDatabase, venueId: Int64) async throws -> Kept {
+            guard let salt = try await db.raw("SELECT erasure_salt FROM venues WHERE id = \(bind: venueId)").first()?
+                .decode(column: "erasure_salt", as: String?.self).flatMap({ Data(base64Encoded: $0) })
+            else { return Kept(salt: nil, hashes: []) }
+            let hashes = try await db.raw("SELECT mobile_hash FROM erased_opt_outs WHERE venue_id = \(bind: venueId)").all()
+                .map { try $0.decode(column: "mobile_hash", as: String.self) }
+            return Kept(salt: salt, hashes: Set(hashes))
+        }
+
+        /// Whether an erased customer with this number had opted out here.
+        func contains(_ mobile: String) -> Bool {
+            guard let salt, !hashes.isEmpty else { return false }
+            return hashes.contains(OptOutMemory.digest(mobile, salt: salt))
+        }
     }
 
     /// A fresh opt-in (START): the kept opt-out for the number is no longer needed.
@@ -39,6 +53,10 @@ enum OptOutMemory {
             salt = try await db.raw("SELECT erasure_salt FROM venues WHERE id = \(bind: venueId)").first()?.decode(column: "erasure_salt", as: String?.self)
         }
         guard let salt, let key = Data(base64Encoded: salt) else { return nil }
-        return HMAC<SHA256>.authenticationCode(for: Data(mobile.utf8), using: SymmetricKey(data: key)).map { String(format: "%02x", $0) }.joined()
+        return digest(mobile, salt: key)
+    }
+
+    static func digest(_ mobile: String, salt: Data) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(mobile.utf8), using: SymmetricKey(data: salt)).map { String(format: "%02x", $0) }.joined()
     }
 }
