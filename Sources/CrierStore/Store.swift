@@ -46,7 +46,8 @@ public struct Store: Sendable {
             var plugins: SQLiteEngine?
             do {
                 // Plugins read only their own tables: two readers are plenty.
-                let opened = try await SQLiteEngine.open(path: DatabaseURL.pluginsFile(beside: path), readers: 2, logger: logger)
+                let opened = try await SQLiteEngine.open(
+                    path: DatabaseURL.pluginsFile(beside: path), readers: 2, niceness: PluginFile.writerNiceness, logger: logger)
                 plugins = opened
                 try await PluginFile.adopt(core: engine, corePath: path, plugins: opened, logger: logger)
                 return Store(engine: engine, pluginEngine: opened, clock: clock, logger: logger, keyring: keyring)

@@ -6,6 +6,7 @@ import CrierStore
 import CrierTestSupport
 import Foundation
 import Logging
+import SQLKit
 import Testing
 
 @testable import Timeline
@@ -98,4 +99,21 @@ struct PluginFileTests {
         #expect(DatabaseURL.pluginsFile(beside: "/srv/v1.2/crier") == "/srv/v1.2/crier-plugins")
         #expect(DatabaseURL.pluginsFile(beside: "/srv/.hidden") == "/srv/.hidden-plugins")
     }
+
+    #if os(Linux)
+    /// The plugins' writer, where projection batches run, yields the CPU to Crier's own writer
+    /// and the requests: its thread runs at a nice value of 10, Crier's writer at 0.
+    @Test
+    func thePluginsWriterRunsBelowCriersOwn() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crier-plugin-nice-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try await Store.open(.sqlite(path: dir.appendingPathComponent("crier.sqlite").path), clock: ManualClock(SystemClock().now()), logger: Self.logger)
+        try await store.withRunning { store async throws in
+            let nice: @Sendable (any SQLDatabase) async throws -> Int32 = { _ in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+            #expect(try await store.pluginEngine.transaction(nice) == 10)
+            #expect(try await store.engine.transaction(nice) == 0)
+        }
+    }
+    #endif
 }

@@ -132,7 +132,9 @@ public struct ProjectionRunner: Service {
             try? await gracefulShutdown()
             return
         }
-        await cancelWhenGracefulShutdown {
+        // Reading, decoding and applying run on the plugins' writer thread (SQLite), which yields
+        // the CPU to requests; on the shared pool they would compete with the webhooks for it.
+        await withTaskExecutorPreference(store.pluginEngine.writeExecutor) { await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     _ = try await catchUp()
@@ -142,7 +144,7 @@ public struct ProjectionRunner: Service {
                 // Wall-time cadence: how fresh the CRM pages are, not what is due.
                 try? await Task.sleep(for: interval)
             }
-        }
+        } }
     }
 }
 

@@ -36,10 +36,11 @@ public final class SQLiteEngine: DatabaseEngine {
         writes = GroupCommit(logger: logger, executor: executor, inTransaction: { writer.inTransaction }) { database }
     }
 
-    /// Opens (creating if needed) the database file at `path`.
-    public static func open(path: String, readers: Int = 4, logger: Logger) async throws -> SQLiteEngine {
+    /// Opens (creating if needed) the database file at `path`. `niceness`: the writer thread's nice
+    /// value (Linux), above 0 for a writer whose work may wait while requests are served.
+    public static func open(path: String, readers: Int = 4, niceness: Int32 = 0, logger: Logger) async throws -> SQLiteEngine {
         let writer = try SQLiteWriter(path: path)
-        let executor = WriterExecutor()
+        let executor = WriterExecutor(niceness: niceness)
         var pool: [SQLiteConnection] = []
         do {
             for pragma in pragmas + ["PRAGMA journal_mode = WAL"] { try writer.run(pragma, []) { _ in } }

@@ -1,5 +1,9 @@
+import Foundation
 import NIOCore
 import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A thread of its own for SQLite's one writer: write batches run there, statements and all
 /// (`SQLiteWriter`). On the shared cooperative pool every step of a batch would queue behind the
@@ -10,9 +14,15 @@ final class WriterExecutor: TaskExecutor, @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     let loop: any EventLoop
 
-    init() {
+    init(niceness: Int32 = 0) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
+        guard niceness != 0 else { return }
+        #if os(Linux)
+        // On Linux the nice value is per thread, and `who = 0` names the calling one.
+        // The first job on the loop, so it runs before any batch does.
+        loop.execute { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+        #endif
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
