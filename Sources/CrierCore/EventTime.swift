@@ -119,9 +119,15 @@ public struct RFC3339Writer: @unchecked Sendable {
     private let formatter: ISO8601DateFormatter
 
     public init(zone: TimeZone) {
+        self.init(zone: zone, milliseconds: false)
+    }
+
+    /// `milliseconds`: with a fraction of a second (`.123`), as log lines want.
+    public init(zone: TimeZone, milliseconds: Bool) {
         formatter = ISO8601DateFormatter()
         formatter.timeZone = zone
         formatter.formatOptions = [.withInternetDateTime, .withColonSeparatorInTimeZone]
+        if milliseconds { formatter.formatOptions.insert(.withFractionalSeconds) }
     }
 
     public func string(_ date: Date) -> String { formatter.string(from: date) }

@@ -42,6 +42,7 @@ public enum CrierServer {
         let plugins = plugins ?? .none(logger: store.logger)
         let router = Router(context: CrierRequestContext.self)
         let pages = try WebPages()
+        router.add(middleware: AccessLog(logger: store.logger))
         router.add(middleware: SecurityHeaders(publicURL: dispatcher?.publicURL ?? publicURL))
         router.add(middleware: RequestMetrics(registry: registry))
         router.add(middleware: OversizedBodies())

@@ -12,8 +12,9 @@ struct Crier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crier",
         abstract: "SMS bookings, confirmations and reminders for venues.",
+        version: CrierVersion.description,
         subcommands: [Serve.self, Migrate.self, AdminCommand.self, VenueCommand.self, APIKeyCommand.self, RemindersCommand.self,
-                      SecretsCommand.self, CustomersCommand.self],
+                      SecretsCommand.self, CustomersCommand.self, BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -28,14 +29,29 @@ struct DatabaseOptions: ParsableArguments {
         do { return try DatabaseURL(text) } catch { throw ValidationError(error.description) }
     }
 
-    /// Opens the store, runs `body` with its connections alive, and turns refusals into a
+    /// How long a command waits for the database to answer at all before giving up (PostgreSQL's
+    /// client would otherwise retry connecting for as long as the first statement's deadline).
+    static let reachWithin: Double = 10
+
+    /// Opens the store, checks it answers, runs `body` with its connections alive, and turns refusals into a
     /// message and exit code 1.
     func withStore<T: Sendable>(clock: any Clock = SystemClock(), _ body: @Sendable (Store) async throws -> T) async throws -> T {
         let logger = Logging.make()
         let url = try url()
         do {
             let store = try await Store.open(url, clock: clock, logger: logger)
-            return try await store.withRunning(body)
+            return try await store.withRunning { store in
+                do {
+                    try await store.engine.read(deadline: Self.reachWithin) { db in try await db.raw("SELECT 1 AS one").run() }
+                } catch let error as StoreUnavailable {
+                    FileHandle.standardError.write(Data("""
+                        error: cannot reach the database at \(url.redacted) within \(Int(Self.reachWithin)) s (\(error)); \
+                        is it running, and is --database or CRIER_DATABASE_URL right?\n
+                        """.utf8))
+                    throw ExitCode(1)
+                }
+                return try await body(store)
+            }
         } catch let error as CrierError {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             throw ExitCode(1)
@@ -54,13 +70,16 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-/// The process-wide log setup: stderr, level from `CRIER_LOG_LEVEL` (default info).
+/// The process-wide log setup: stderr, level from `CRIER_LOG_LEVEL` (default info), format from
+/// `CRIER_LOG_FORMAT` (text on a terminal, JSON lines otherwise). `CrierMain` refuses bad values
+/// before anything runs, so here they have already been checked.
 enum Logging {
+    static func settings() throws(LogSettings.Refusal) -> LogSettings {
+        try LogSettings(environment: ProcessInfo.processInfo.environment, terminal: isatty(2) == 1)
+    }
+
     static func make(label: String = "crier") -> Logger {
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
-        let level = ProcessInfo.processInfo.environment["CRIER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-        logger.logLevel = level ?? .info
-        return logger
+        ((try? settings()) ?? LogSettings.fallback).logger(label: label)
     }
 }
 
