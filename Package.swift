@@ -144,8 +144,11 @@ let package = Package(
                 "CrierBuiltIns",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["BuildRevision"]
         ),
+        // Writes the git revision into `crier --version` before each build.
+        .plugin(name: "BuildRevision", capability: .buildTool(), path: "BuildPlugins/BuildRevision"),
         .executableTarget(
             name: "crier-bench",
             dependencies: [

@@ -70,6 +70,23 @@ enum PluginCommandLine {
         context.messages("rebuilt \(id) from \(applied) journal entries\n")
     }
 
+    /// The loaded plugins' commands, for `crier --help` (empty if the plugins can't be loaded;
+    /// `withPlugins` has said why).
+    static func overview() async -> String {
+        let text = try? await withPlugins { host in
+            var lines = ["PLUGIN COMMANDS: (crier <plugin> <command> --help for one's arguments)"]
+            for plugin in host.plugins {
+                var commands = plugin.commands.map { ($0.name, $0.abstract) }
+                if !plugin.projections.isEmpty { commands.append(("rebuild", rebuildAbstract)) }
+                for (name, abstract) in commands {
+                    lines.append("  \("\(plugin.id) \(name)".padding(toLength: 22, withPad: " ", startingAt: 0)) \(abstract)")
+                }
+            }
+            return lines.count == 1 ? "" : lines.joined(separator: "\n")
+        }
+        return text ?? ""
+    }
+
     static func usage(_ plugin: LoadedPlugin, rebuildable: Bool) -> String {
         var lines = ["usage: crier \(plugin.id) <command> [arguments] [--database URL]", "", "commands:"]
         for command in plugin.commands { lines.append("  \(command.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(command.abstract)") }

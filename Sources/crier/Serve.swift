@@ -42,6 +42,10 @@ struct Serve: AsyncParsableCommand {
         let settings = ServerSettings(
             host: host ?? env["CRIER_HOST"] ?? "0.0.0.0", port: port, publicURL: publicURL ?? env["CRIER_PUBLIC_URL"],
             pollInterval: .milliseconds(Int(poll * 1000)))
+        if let problem = PortCheck.problem(host: settings.host, port: settings.port) {
+            note("error: \(problem)")
+            throw ExitCode(1)
+        }
         let manualClock = testClock ? ManualClock(SystemClock().now()) : nil
         let timezone = env["CRIER_TIMEZONE"] ?? "Europe/London"
         let region = env["CRIER_REGION"] ?? "GB"
