@@ -44,6 +44,9 @@ public enum CrierServer {
         let pages = try WebPages()
         router.add(middleware: AccessLog(logger: store.logger))
         router.add(middleware: SecurityHeaders(publicURL: dispatcher?.publicURL ?? publicURL))
+        // Filled in below, once every route is there.
+        let known = KnownRoutes()
+        router.add(middleware: MethodNotAllowed(routes: known))
         router.add(middleware: RequestMetrics(registry: registry))
         router.add(middleware: OversizedBodies())
         router.add(middleware: APIErrorMiddleware(trouble: store.trouble))
@@ -76,6 +79,7 @@ public enum CrierServer {
                   renderer: try dispatcher?.renderer ?? SMSRenderer(defaults: DefaultTemplates.sms()), changed: directory.clear,
                   plugins: plugins
         ).register(on: router, api: api)
+        known.load(router.routes)
         return router
     }
 
