@@ -51,7 +51,7 @@ public enum CrierServer {
         router.add(middleware: OversizedBodies())
         router.add(middleware: APIErrorMiddleware(trouble: store.trouble))
         router.add(middleware: WebErrorMiddleware(pages: pages, trouble: store.trouble))
-        HealthRoutes(store: store, registry: registry).register(on: router)
+        HealthRoutes(store: store, registry: registry, plugins: plugins).register(on: router)
         // The API's description needs no key: tools fetch it before they have one.
         router.get("api/v1/openapi.json") { _, _ in JSONResponse(OpenAPIDocument.value) }
         let api = router.group("api/v1").add(middleware: APIKeyAuthenticator(store: store))

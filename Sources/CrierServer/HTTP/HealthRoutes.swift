@@ -6,6 +6,7 @@ import Prometheus
 struct HealthRoutes {
     let store: Store
     let registry: PrometheusCollectorRegistry
+    let plugins: PluginHost
 
     func register(on router: Router<CrierRequestContext>) {
         router.get("health") { _, _ in
@@ -24,8 +25,11 @@ struct HealthRoutes {
                                     status: .serviceUnavailable)
             }
         }
+        let gauges = ScrapeGauges(store: store, plugins: plugins, registry: registry)
         router.get("metrics") { _, _ in
-            Response(
+            // A database that can't answer leaves those gauges at their last values; the rest still goes out.
+            do { try await gauges.refresh() } catch { store.trouble.report("metrics: the database gauges could not be read", error: error) }
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
