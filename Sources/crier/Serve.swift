@@ -62,7 +62,8 @@ struct Serve: AsyncParsableCommand {
             }
             let registry = PrometheusCollectorRegistry()
             let dispatcher = try Dispatcher(
-                store: store, providers: providers(host), settings: try DispatchOptions.settings(env), publicURL: settings.publicURL, logger: logger)
+                store: store, providers: providers(host), settings: try DispatchOptions.settings(env), publicURL: settings.publicURL, logger: logger,
+                registry: registry)
             if manualClock != nil { logger.warning("test clock on: time moves only through POST /api/v1/test-clock") }
             let app = try CrierServer.application(
                 store: store, settings: settings, registry: registry, dispatcher: dispatcher, testClock: manualClock, plugins: host,

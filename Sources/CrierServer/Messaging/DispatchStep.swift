@@ -76,12 +76,14 @@ extension Dispatcher {
     /// `attempt` is the number of this hand-off (1 for the first).
     func call(_ text: ReadyText, attempt: Int) async -> (MessageChange, Outcome) {
         let startedAt = store.clock.now()
+        let started = ContinuousClock.now
         let outcome = await Deadline.run(
             seconds: settings.sendTimeout, orElse: .unknown(detail: "no answer within \(Int(settings.sendTimeout)) s (or the server shut down)"),
             giveUp: { [self] in pastShutdownGrace }
         ) {
             await text.provider.send(text.sms, settings: text.settings)
         }
+        metrics?.record(kind: text.message.kind.rawValue, provider: text.provider.id, outcome: outcome, took: ContinuousClock.now - started)
         let now = store.clock.now()
         var update = MessageUpdate(provider: text.provider.id)
         func change(_ event: MessageEvent, _ outcome: Outcome) -> (MessageChange, Outcome) {

@@ -4,6 +4,7 @@ import CrierStore
 import CrierTemplates
 import Foundation
 import Logging
+import Prometheus
 import Synchronization
 
 /// Sends what is due: claims messages, re-checks each against current data, renders it, records
@@ -54,14 +55,18 @@ public struct Dispatcher: Sendable {
     let publicURL: String?
     let worker: String
     let logger: Logger
+    /// Counts and times provider calls for `/metrics`.
+    private(set) var metrics: DispatchMetrics?
     let gate = DispatchGate()
     /// Set on graceful shutdown: the pass finishes the texts in flight and claims no more.
     let shutdown = Shutdown()
 
-    public init(store: Store, providers: [any SMSProvider], settings: Settings = Settings(), publicURL: String?, logger: Logger)
-        throws
+    /// `registry`: where provider calls are counted and timed (`DispatchMetrics`), if anywhere.
+    public init(store: Store, providers: [any SMSProvider], settings: Settings = Settings(), publicURL: String?, logger: Logger,
+                registry: PrometheusCollectorRegistry? = nil) throws
     {
         try self.init(store: store, providers: providers, settings: settings, publicURL: publicURL, logger: logger, timing: .real)
+        metrics = registry.map(DispatchMetrics.init)
     }
 
     init(store: Store, providers: [any SMSProvider], settings: Settings, publicURL: String?, logger: Logger,

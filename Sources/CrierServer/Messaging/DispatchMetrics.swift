@@ -1,0 +1,53 @@
+import CrierPluginKit
+import Prometheus
+import Synchronization
+
+/// What the dispatcher's provider calls did, for `/metrics`: each call's outcome by kind of text
+/// and provider (`crier_messages_total`), and how long the provider took to answer
+/// (`crier_provider_call_duration_seconds`). Series are made once each and reused.
+final class DispatchMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    private let counters = Mutex<[String: Counter]>([:])
+    private let durations = Mutex<[String: DurationHistogram]>([:])
+
+    static let buckets: [Duration] = [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                                      .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(15)]
+
+    init(registry: PrometheusCollectorRegistry) { self.registry = registry }
+
+    /// The outcome's name as a label: one per kind of `SendOutcome`.
+    static func label(_ outcome: SendOutcome) -> String {
+        switch outcome {
+        case .accepted: "accepted"
+        case .retryable: "retryable"
+        case .permanent: "permanent"
+        case .optedOut: "opted_out"
+        case .unknown: "unknown"
+        }
+    }
+
+    func record(kind: String, provider: String, outcome: SendOutcome, took: Duration) {
+        let name = Self.label(outcome)
+        let key = kind + "\u{0}" + provider + "\u{0}" + name
+        let counter = counters.withLock { known in
+            if let found = known[key] { return found }
+            let made = registry.makeCounter(
+                descriptor: .init(namespace: "crier", metricName: "messages", unitName: "total",
+                                  helpText: "Provider calls for outbound texts, by kind of text, provider and outcome"),
+                labels: [("kind", kind), ("provider", provider), ("outcome", name)])
+            known[key] = made
+            return made
+        }
+        counter.increment()
+        let histogram = durations.withLock { known in
+            if let found = known[provider] { return found }
+            let made = registry.makeDurationHistogram(
+                descriptor: .init(namespace: "crier", metricName: "provider_call_duration", unitName: "seconds",
+                                  helpText: "How long providers took to answer a send"),
+                labels: [("provider", provider)], buckets: Self.buckets)
+            known[provider] = made
+            return made
+        }
+        histogram.record(took)
+    }
+}
