@@ -70,7 +70,7 @@ public enum CrierServer {
             WebhookRoutes(
                 store: store, providers: Dictionary(hooks.map { ($0.id, $0 as any SMSWebhooks) }, uniquingKeysWith: { a, _ in a }),
                 renderer: dispatcher.renderer, publicURL: dispatcher.publicURL, logger: dispatcher.logger, directory: directory,
-                queue: InboundQueue(store: store, logger: dispatcher.logger)
+                queue: InboundQueue(store: store, logger: dispatcher.logger), metrics: WebhookMetrics(registry: registry)
             ).register(on: router)
         }
         if let testClock, let dispatcher { TestClockRoutes(clock: testClock, dispatcher: dispatcher).register(on: api) }

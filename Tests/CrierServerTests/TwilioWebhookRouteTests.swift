@@ -213,4 +213,26 @@ struct TwilioWebhookRouteTests {
             #expect(try await h.consent().state.transactional == false)
         }
     }
+
+    /// `/metrics` counts what webhooks brought: stored, redelivered, refused, and the keywords.
+    @Test(arguments: TestEngines.all)
+    func webhookOutcomesAndKeywordsAreCounted(engine: EngineKind) async throws {
+        try await Self.run(engine) { h async throws -> Void in
+            try await h.text("See you at 8", sid: "SM-a")
+            try await h.text("See you at 8", sid: "SM-a")
+            try await h.text("STOP", sid: "SM-b")
+            try await h.text("STOP", sid: "SM-b")
+            let forged = try await h.post("/webhooks/twilio/inbound", [("MessageSid", "SM-c"), ("From", "+447700900000"),
+                                                                       ("To", Self.number), ("Body", "hi")], signature: "forged")
+            #expect(forged.status == .forbidden)
+            let response = try await h.client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil)
+            let lines = String(buffer: response.body).split(separator: "\n").map(String.init)
+            for line in [#"crier_webhooks_total{provider="twilio",kind="inbound",outcome="stored"} 2"#,
+                         #"crier_webhooks_total{provider="twilio",kind="inbound",outcome="duplicate"} 2"#,
+                         #"crier_webhooks_total{provider="twilio",kind="inbound",outcome="refused_signature"} 1"#,
+                         #"crier_keywords_total{provider="twilio",keyword="opt_out"} 1"#] {
+                #expect(lines.contains(line), "\(line)")
+            }
+        }
+    }
 }

@@ -7,13 +7,17 @@ import Synchronization
 /// (`crier_provider_call_duration_seconds`). Series are made once each and reused.
 final class DispatchMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
-    private let counters = Mutex<[String: Counter]>([:])
+    private let calls: CounterFamily
     private let durations = Mutex<[String: DurationHistogram]>([:])
 
     static let buckets: [Duration] = [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
                                       .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(15)]
 
-    init(registry: PrometheusCollectorRegistry) { self.registry = registry }
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        calls = CounterFamily(registry, name: "messages", help: "Provider calls for outbound texts, by kind of text, provider and outcome",
+                              labels: ["kind", "provider", "outcome"])
+    }
 
     /// The outcome's name as a label: one per kind of `SendOutcome`.
     static func label(_ outcome: SendOutcome) -> String {
@@ -27,18 +31,7 @@ final class DispatchMetrics: Sendable {
     }
 
     func record(kind: String, provider: String, outcome: SendOutcome, took: Duration) {
-        let name = Self.label(outcome)
-        let key = kind + "\u{0}" + provider + "\u{0}" + name
-        let counter = counters.withLock { known in
-            if let found = known[key] { return found }
-            let made = registry.makeCounter(
-                descriptor: .init(namespace: "crier", metricName: "messages", unitName: "total",
-                                  helpText: "Provider calls for outbound texts, by kind of text, provider and outcome"),
-                labels: [("kind", kind), ("provider", provider), ("outcome", name)])
-            known[key] = made
-            return made
-        }
-        counter.increment()
+        calls.increment(kind, provider, Self.label(outcome))
         let histogram = durations.withLock { known in
             if let found = known[provider] { return found }
             let made = registry.makeDurationHistogram(

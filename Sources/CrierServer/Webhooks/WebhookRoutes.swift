@@ -19,6 +19,8 @@ struct WebhookRoutes: Sendable {
     let directory: WebhookDirectory
     /// Inbound texts written in batches (group commit).
     let queue: InboundQueue
+    /// Counts outcomes and keywords for `/metrics`.
+    let metrics: WebhookMetrics?
 
     /// Webhook bodies are small forms or JSON; anything bigger is not from a provider.
     static let maxBody = 64 * 1024
@@ -39,13 +41,18 @@ struct WebhookRoutes: Sendable {
         var hook = WebhookRequest(
             url: request.uri.description, headers: headers, body: Array(buffer.readableBytesView), receivedAt: store.clock.now())
         let addresses: [String]
-        do { addresses = try hooks.addresses(of: hook, kind: kind) } catch { throw Self.refusal(error) }
+        do { addresses = try hooks.addresses(of: hook, kind: kind) } catch {
+            metrics?.count(id, kind, error == .badSignature ? .refusedSignature : .malformed)
+            throw Self.refusal(error)
+        }
         guard let (venue, settings, templates) = try await venue(provider: id, addresses: addresses, kind: kind, hook: hook) else {
             if kind == .status {
                 // Nothing of ours: say 200 so the provider stops retrying; nothing is stored.
                 logger.info("status callback for no known message", metadata: ["provider": "\(id)"])
+                metrics?.count(id, kind, .unknownMessage)
                 return Self.response(hooks.answer(replies: [], kind: kind))
             }
+            metrics?.count(id, kind, .unknownNumber)
             throw APIError(.notFound, code: "unknown_number", message: "no venue uses this number with \(id)")
         }
         let base = settings["public_url"] ?? publicURL ?? "http://\(request.head.authority ?? "localhost")"
@@ -58,6 +65,7 @@ struct WebhookRoutes: Sendable {
                 // Nothing from the payload is logged: it is not known to be the provider's.
                 logger.warning("webhook refused: bad or missing signature", metadata: ["provider": "\(id)", "venue": "\(venue.slug)"])
             }
+            metrics?.count(id, kind, error == .badSignature ? .refusedSignature : .malformed)
             throw Self.refusal(error)
         }
         var replies: [String] = []
@@ -75,7 +83,9 @@ struct WebhookRoutes: Sendable {
                 let status = DeliveryStatus(
                     provider: id, messageId: messageId, providerMessageId: providerMessageId, report: report, errorCode: errorCode,
                     segments: segments, optedOut: optedOut)
-                if try await store.dispatch.report(status, venueId: venue.id) == nil {
+                let applied = try await store.dispatch.report(status, venueId: venue.id) != nil
+                metrics?.count(id, kind, applied ? .stored : .unknownMessage)
+                if !applied {
                     logger.info("status callback for an unknown message", metadata: [
                         "provider": "\(id)", "venue": "\(venue.slug)", "provider_message_id": "\(providerMessageId)",
                     ])
@@ -90,6 +100,8 @@ struct WebhookRoutes: Sendable {
         let receipt = try await queue.receive(InboundItem(text: text, part: part, venue: venue, inlineReplies: inline) { [renderer] kind, customer in
             renderer.keywordReply(kind, venue: venue, customer: customer, overrides: templates)
         })
+        metrics?.count(text.provider, .inbound, receipt.duplicate ? .duplicate : .stored)
+        if let keyword = receipt.keyword, !receipt.duplicate { metrics?.keyword(text.provider, keyword) }
         // A STOP is answered once no text to them is still in a provider call (well inside the
         // provider's own timeout): after the answer, nothing more reaches them.
         if receipt.keyword == .optOut, !receipt.duplicate, let customerId = receipt.customerId {
