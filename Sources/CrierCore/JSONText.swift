@@ -34,7 +34,9 @@ extension JSONValue {
         }
     }
 
-    static func quote(_ s: String, into out: inout String) {
+    /// Appends `s` as a JSON string: quotes, backslashes and control characters escaped (so a
+    /// log line written with it stays one line).
+    public static func quote(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -66,51 +66,23 @@ public struct JSONLogHandler: LogHandler {
             line += ","
             Self.append(string: key, to: &line)
             line += ":"
-            Self.append(value: fields[key]!, to: &line)
+            line += Self.json(fields[key]!).jsonText
         }
         line += "}\n"
         output.line(line)
     }
 
-    static func append(value: Logger.Metadata.Value, to line: inout String) {
+    /// Metadata as JSON (nested metadata as objects and arrays), written by `JSONValue.jsonText`.
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
-        case .string(let text): append(string: text, to: &line)
-        case .stringConvertible(let value): append(string: value.description, to: &line)
-        case .array(let values):
-            line += "["
-            for (i, value) in values.enumerated() {
-                if i > 0 { line += "," }
-                append(value: value, to: &line)
-            }
-            line += "]"
-        case .dictionary(let values):
-            line += "{"
-            for (i, key) in values.keys.sorted().enumerated() {
-                if i > 0 { line += "," }
-                append(string: key, to: &line)
-                line += ":"
-                append(value: values[key]!, to: &line)
-            }
-            line += "}"
+        case .string(let text): .string(text)
+        case .stringConvertible(let value): .string(value.description)
+        case .array(let values): .array(values.map(json))
+        case .dictionary(let values): .object(values.mapValues(json))
         }
     }
 
-    /// A JSON string: quotes, backslashes and control characters escaped (so a line stays one line).
     static func append(string: String, to line: inout String) {
-        line += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
+        JSONValue.quote(string, into: &line)
     }
 }
