@@ -61,6 +61,11 @@ struct Serve: AsyncParsableCommand {
                 logger.info("created venue 'default' (\(outcome.venue.timezone)); rename it in settings or with the API")
             }
             let registry = PrometheusCollectorRegistry()
+            // Which build answers, for dashboards comparing instances mid-deploy.
+            registry.makeGauge(
+                descriptor: .init(namespace: "crier", metricName: "build", unitName: "info", helpText: "The running build: always 1, with its version and git revision"),
+                labels: [("version", CrierVersion.number), ("revision", buildRevision)]
+            ).set(Int64(1))
             let dispatcher = try Dispatcher(
                 store: store, providers: providers(host), settings: try DispatchOptions.settings(env), publicURL: settings.publicURL, logger: logger,
                 registry: registry)

@@ -190,3 +190,12 @@ def test_help_lists_the_plugins_commands_after_the_built_in_ones(tmp_path):
     plugins = result.stdout.split("PLUGIN COMMANDS:", 1)[1]
     for line in ["contacts rebuild", "timeline rebuild", "exports customers", "exports import"]:
         assert line in plugins, result.stdout
+
+
+def test_metrics_name_the_running_build(tmp_path, server_factory):
+    server = server_factory(env={"CRIER_LOG_LEVEL": "warning"})
+    status, body = server.get("/metrics")
+    assert status == 200
+    version = run("--version", cwd=tmp_path).stdout.split()
+    line = f'crier_build_info{{version="{version[1]}",revision="{version[3].rstrip(")")}"}} 1.0'
+    assert line in body.decode(), body.decode()[:2000]
