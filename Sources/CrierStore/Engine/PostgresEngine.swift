@@ -28,7 +28,7 @@ public final class PostgresEngine: DatabaseEngine {
             // client's own deadline is what callers feel.
             ("statement_timeout", "60000"), ("lock_timeout", "30000"), ("idle_in_transaction_session_timeout", "120000"),
         ]
-        client = PostgresClient(configuration: config, backgroundLogger: logger)
+        client = PostgresClient(configuration: config, backgroundLogger: PostgresLogLevels.raising(logger))
         self.logger = logger
     }
 
