@@ -1,8 +1,12 @@
+import Contacts
 import CrierCore
+import CrierServer
 import CrierStore
 import CrierTestSupport
 import Foundation
 import Hummingbird
+import HummingbirdTesting
+import Prometheus
 import Testing
 
 /// `/metrics` tells an operator how many texts wait and how late the scheduler is, read from the
@@ -32,6 +36,34 @@ struct ScrapeGaugeTests {
             #expect(Self.value(late, #"crier_queue_messages{status="sending"}"#) == 0)
             let lag = try #require(Self.value(late, "crier_scheduler_lag_seconds"))
             #expect(lag >= 90 && lag < 95)
+        }
+    }
+
+    @Test(arguments: TestEngines.all)
+    func eachProjectionsLagIsReadAtEachScrape(engine: EngineKind) async throws {
+        let clock = ManualClock(testNow)
+        try await withTestStore(engine, clock: clock) { store in
+            let host = try testPluginHost([ContactsPlugin.self], clock: clock)
+            try await host.migrate(store)
+            let runner = host.projections(store: store)
+            try await runner.catchUp()
+            let app = Application(router: try CrierServer.router(store: store, registry: PrometheusCollectorRegistry(), plugins: host))
+            try await app.test(.router) { client in
+                func scrape() async throws -> String {
+                    String(buffer: try await client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil).body)
+                }
+                let entries = #"crier_projection_lag_entries{plugin="contacts",projection="contacts"}"#
+                let seconds = #"crier_projection_lag_seconds{plugin="contacts",projection="contacts"}"#
+                #expect(Self.value(try await scrape(), entries) == 0)
+                _ = try await store.makeCustomer(try await store.makeVenue())
+                clock.advance(by: 20)
+                let behind = try await scrape()
+                #expect((Self.value(behind, entries) ?? 0) >= 1)
+                #expect(Self.value(behind, seconds) == 20)
+                try await runner.catchUp()
+                let caughtUp = try await scrape()
+                #expect(Self.value(caughtUp, entries) == 0 && Self.value(caughtUp, seconds) == 0)
+            }
         }
     }
 }

@@ -48,12 +48,10 @@ struct ScrapeGauges: Sendable {
         for plugin in plugins.plugins {
             for projection in plugin.projections {
                 let position = checkpoints.first { $0.plugin == plugin.id && $0.projection == projection.name }?.position ?? 0
-                let behind = max(0, head - position)
-                let waiting = behind == 0 ? nil : try await store.checkpoints.oldestEntry(after: position)
-                let seconds = waiting.map { max(0, store.clock.now().timeIntervalSince($0)) } ?? 0
+                let lag = try await store.checkpoints.lag(after: position, head: head)
                 let labels = [("plugin", plugin.id), ("projection", projection.name)]
-                gauge("projection_lag", "entries", "Journal entries a projection has not applied yet", labels).set(behind)
-                gauge("projection_lag", "seconds", "How long the oldest entry a projection has not applied has waited", labels).set(seconds)
+                gauge("projection_lag", "entries", "Journal entries a projection has not applied yet", labels).set(Int64(lag.entries))
+                gauge("projection_lag", "seconds", "How long the oldest entry a projection has not applied has waited", labels).set(lag.seconds)
             }
         }
     }

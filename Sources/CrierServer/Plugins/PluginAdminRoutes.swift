@@ -86,17 +86,15 @@ struct PluginAdminRoutes: Sendable {
             var projections: [ProjectionLine] = []
             for projection in plugin.projections {
                 let position = checkpoints.first { $0.plugin == id && $0.projection == projection.name }?.position ?? 0
-                let lag = try await staff.store.checkpoints.entries(after: position, upTo: head)
-                let waiting = lag == 0 ? nil : try await staff.store.checkpoints.oldestEntry(after: position)
-                let lagSeconds = waiting.map { max(0, staff.store.clock.now().timeIntervalSince($0)) } ?? 0
+                let lag = try await staff.store.checkpoints.lag(after: position, head: head)
                 let state: String
                 switch await host.status.state(id, projection.name) {
                 case .starting: state = "starting"
-                case .live: state = lag == 0 ? "up to date" : "live"
+                case .live: state = lag.entries == 0 ? "up to date" : "live"
                 case .backfilling(let done, let total): state = "backfilling \(done)/\(total)"
                 case .failing(let error): state = "failing: \(error)"
                 }
-                projections.append(ProjectionLine(name: projection.name, position: position, lag: lag, lagSeconds: lagSeconds, state: state))
+                projections.append(ProjectionLine(name: projection.name, position: position, lag: lag.entries, lagSeconds: lag.seconds, state: state))
             }
             lines.append(Line(id: id, version: version, enabled: true, contributes: Self.contributions(plugin), projections: projections))
         }

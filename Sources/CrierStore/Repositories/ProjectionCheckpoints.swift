@@ -74,6 +74,21 @@ public struct ProjectionCheckpoints: Sendable {
         }
     }
 
+    /// How far behind the journal's `head` a projection at `position` is.
+    public struct Lag: Sendable, Equatable {
+        /// Entries it has not applied.
+        public var entries: Int
+        /// How long the oldest of them has waited (0 when there are none).
+        public var seconds: Double
+    }
+
+    /// The lag of a projection at `position` (for `/admin/plugins` and `/metrics`).
+    public func lag(after position: Int64, head: Int64) async throws -> Lag {
+        let entries = try await entries(after: position, upTo: head)
+        let waiting = entries == 0 ? nil : try await oldestEntry(after: position)
+        return Lag(entries: entries, seconds: waiting.map { max(0, store.clock.now().timeIntervalSince($0)) } ?? 0)
+    }
+
     /// Entries after `position` up to `head` (at most `limit`), decoded once for every projection
     /// that reads them. Read outside any write: the writer is not held while they are read.
     public func entries(after position: Int64, upTo head: Int64, limit: Int) async throws -> [JournalEntry] {
