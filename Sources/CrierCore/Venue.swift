@@ -89,7 +89,7 @@ public struct VenueSettings: Sendable, Equatable {
         }
         let region = Text.required(defaultRegion, field: "default_region", max: 2, errors: &errors)?.uppercased()
         if let region, NumberingPlans.plan(region: region) == nil {
-            errors.add("default_region", "must be one of " + NumberingPlans.supportedRegions.joined(separator: ", "))
+            errors.add("default_region", "must be an ISO 3166 region with a numbering plan, such as GB, US or CH")
         }
         if let days = messageRetentionDays, !(1...maximumRetentionDays).contains(days) {
             errors.add("message_retention_days", "must be between 1 and \(maximumRetentionDays) days, or empty to keep texts' words")

@@ -14,7 +14,7 @@ struct Crier: AsyncParsableCommand {
         abstract: "SMS bookings, confirmations and reminders for venues.",
         version: CrierVersion.description,
         subcommands: [Serve.self, Migrate.self, AdminCommand.self, VenueCommand.self, APIKeyCommand.self, RemindersCommand.self,
-                      SecretsCommand.self, CustomersCommand.self, BackupCommand.self, RestoreCommand.self],
+                      SecretsCommand.self, CustomersCommand.self, BackupCommand.self, RestoreCommand.self, PhoneCommand.self],
         defaultSubcommand: Serve.self)
 }
 

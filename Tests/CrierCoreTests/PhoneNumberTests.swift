@@ -20,6 +20,13 @@ struct PhoneNumberTests {
         ("+447700900123", "US", "+447700900123"),
         ("+4407700900123", "GB", "+447700900123"),
         ("+14155552671", "FR", "+14155552671"),
+        // Every region libphonenumber knows, full-width digits and tel: URIs.
+        ("079 123 45 67", "CH", "+41791234567"),
+        ("+48 512 345 678", "GB", "+48512345678"),
+        ("+81 90 1234 5678", "GB", "+819012345678"),
+        ("\u{FF10}\u{FF17}\u{FF19}\u{FF11}\u{FF11} 123456", "GB", "+447911123456"),
+        ("tel:+44-7911-123456", "GB", "+447911123456"),
+        ("tel:07911123456;phone-context=+44", "US", "+447911123456"),
     ])
     func normalises(input: String, region: String, expected: String) throws {
         #expect(try PhoneNumber.parse(input, defaultRegion: region).e164 == expected)
@@ -28,16 +35,17 @@ struct PhoneNumberTests {
     @Test(arguments: [
         ("", "GB", PhoneNumberError.empty),
         ("call me", "GB", .notANumber),
-        ("07700 90012#", "GB", .notANumber),
+        ("07700 90012#", "GB", .tooShort),
         ("123", "GB", .tooShort),
         ("020 7946 0018", "GB", .notMobile("a landline")),
-        ("0800 123 4567", "GB", .notMobile("a freephone or premium-rate number")),
-        ("(800) 555-0199", "US", .notMobile("a toll-free number")),
-        ("+81 90 1234 5678", "GB", .unsupportedCountry("819")),
+        ("0800 123 4567", "GB", .notMobile("a freephone number")),
+        ("(800) 555-0199", "US", .notMobile("a freephone number")),
+        ("+999 1234 5678", "GB", .unknownCountryCode("999")),
         ("07700 900123", "XX", .unsupportedRegion("XX")),
-        ("+447700900123", "XX", .unsupportedRegion("XX")),
         ("+442079460018", "GB", .notMobile("a landline")),
-        ("+81901234567", "GB", .unsupportedCountry("819")),
+        ("07911 123456 x12", "GB", .notMobile("a number with an extension")),
+        ("+44 7911 123456 ext. 12", "GB", .notMobile("a number with an extension")),
+        ("+1 999 234 5678", "GB", .invalid(country: "US")),
         ("+1", "GB", .tooShort),
     ])
     func refusesWithAReason(input: String, region: String, expected: PhoneNumberError) {
@@ -45,7 +53,22 @@ struct PhoneNumberTests {
     }
 
     @Test func reasonsReadAsSentences() {
-        #expect(PhoneNumberError.notMobile("a landline").message == "is a landline, not a mobile: it can't receive texts")
-        #expect(PhoneNumberError.invalid(country: "GB").message == "is not a valid GB mobile number")
+        #expect(PhoneNumberError.notMobile("a landline").message == "is a landline: it cannot receive texts")
+        #expect(PhoneNumberError.invalid(country: "GB").message == "is not a valid number for GB")
+    }
+
+    @Test func writesNumbersAsTheirCountryDoes() throws {
+        let london = try PhoneNumber.parse("+447911123456", defaultRegion: "GB")
+        #expect(london.formatted(.national) == "07911 123456")
+        #expect(london.formatted(.international) == "+44 7911 123456")
+        #expect(london.formatted(for: "GB") == "07911 123456")
+        #expect(london.formatted(for: "FR") == "+44 7911 123456")
+        #expect(try PhoneNumber.parse("+5491123456789", defaultRegion: "GB").formatted(.national) == "011 15-2345-6789")
+    }
+
+    @Test func everyGeneratedPlanCompiles() {
+        #expect(NumberingPlans.shipped.all.count > 240)
+        #expect(NumberingPlans.supportedRegions.contains("CH"))
+        #expect(NumberingPlans.metadataVersion.split(separator: ".").count == 3)
     }
 }

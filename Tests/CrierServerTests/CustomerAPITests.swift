@@ -52,7 +52,7 @@ struct CustomerAPITests {
             #expect(missing.errorCode == "validation_failed")
             #expect(missing.fieldErrors["first_name"] == "is required")
             #expect(missing.fieldErrors["last_name"] == "is required")
-            #expect(missing.fieldErrors["mobile"] == "is a landline, not a mobile: it can't receive texts")
+            #expect(missing.fieldErrors["mobile"] == "is a landline: it cannot receive texts")
 
             let types = try await api.post("/api/v1/customers", #"{"first_name":1,"last_name":["x"],"mobile":"07700900123","mobil":"x"}"#)
             #expect(types.status == .unprocessableContent)
@@ -61,7 +61,7 @@ struct CustomerAPITests {
             #expect(types.fieldErrors["mobil"]?.hasPrefix("is not a field here") == true)
 
             let badPhone = try await api.post("/api/v1/customers", #"{"first_name":"A","last_name":"B","mobile":"12"}"#)
-            #expect(badPhone.fieldErrors["mobile"] == "is too short to be a mobile number")
+            #expect(badPhone.fieldErrors["mobile"] == "is too short to be a phone number")
 
             _ = try await api.customer(mobile: "07700 900123")
             let duplicate = try await api.post("/api/v1/customers", #"{"first_name":"Bob","last_name":"Ray","mobile":"+447700900123"}"#)

@@ -110,7 +110,7 @@ struct CustomerStoreTests {
             let venue = try await store.makeVenue()
             _ = try await store.makeCustomer(venue, first: "Siobhán", last: "Murphy", mobile: "07700 900111")
             _ = try await store.makeCustomer(venue, first: "Sam", last: "Smith", mobile: "07911 123456")
-            _ = try await store.makeCustomer(venue, first: "100%", last: "Under_score", mobile: "07911 654321")
+            _ = try await store.makeCustomer(venue, first: "100%", last: "Under_score", mobile: "07912 654321")
             func names(_ q: String) async throws -> [String] {
                 try await store.customers.list(venue: venue, query: q, cursor: nil, limit: 50).items.map(\.lastName)
             }
@@ -119,7 +119,7 @@ struct CustomerStoreTests {
             #expect(try await names("s") == ["Murphy", "Smith", "Under_score"])
             #expect(try await names("07911 123456") == ["Smith"])
             #expect(try await names("+447911123456") == ["Smith"])
-            #expect(try await names("07911") == ["Smith", "Under_score"])
+            #expect(try await names("0791") == ["Smith", "Under_score"])
             #expect(try await names("123 456") == ["Smith"])
             #expect(try await names("%") == ["Under_score"])
             #expect(try await names("_") == ["Under_score"])

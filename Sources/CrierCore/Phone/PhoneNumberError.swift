@@ -4,9 +4,12 @@ public enum PhoneNumberError: Error, Sendable, Equatable {
     case notANumber
     case tooShort
     case tooLong
+    /// Right length, but in none of the region's ranges ("GB", or "+882" for a global code).
     case invalid(country: String)
+    /// A real number of a kind that takes no texts: "a landline", "a freephone number".
     case notMobile(String)
-    case unsupportedCountry(String)
+    /// No country has this calling code (the first digits after the plus).
+    case unknownCountryCode(String)
     case unsupportedRegion(String)
 
     /// A sentence fragment for a form or an API field error.
@@ -14,25 +17,14 @@ public enum PhoneNumberError: Error, Sendable, Equatable {
         switch self {
         case .empty: return "is required"
         case .notANumber: return "must be a phone number: digits, spaces and + ( ) - . only"
-        case .tooShort: return "is too short to be a mobile number"
-        case .tooLong: return "is too long to be a mobile number"
-        case .invalid(let country): return "is not a valid \(country) mobile number"
-        case .notMobile(let what): return "is \(what), not a mobile: it can't receive texts"
-        case .unsupportedCountry(let digits):
-            return "starts with a country code Crier doesn't support (+\(digits)...); supported: "
-                + NumberingPlans.all.map { "+" + $0.countryCode }.joined(separator: ", ")
+        case .tooShort: return "is too short to be a phone number"
+        case .tooLong: return "is too long to be a phone number"
+        case .invalid(let country): return "is not a valid number for \(country)"
+        case .notMobile(let what): return "is \(what): it cannot receive texts"
+        case .unknownCountryCode(let digits):
+            return "starts with +\(digits), which is no country's calling code"
         case .unsupportedRegion(let region):
-            return "can't be read: the venue's default region \(region) is not supported"
-        }
-    }
-
-    /// Used to pick the most helpful error when a text can be read more than one way.
-    var rank: Int {
-        switch self {
-        case .empty, .notANumber, .unsupportedRegion: return 0
-        case .tooShort, .tooLong: return 1
-        case .unsupportedCountry, .invalid: return 2
-        case .notMobile: return 3
+            return "can't be read: the venue's default region \(region) has no numbering plan"
         }
     }
 }
