@@ -61,8 +61,10 @@ struct PhoneVerdict {
             e164 = reading.e164
             region = reading.region
             kind = reading.kind
-        } catch {}
-        do { mobile = try PhoneNumber.parse(input, defaultRegion: home) } catch { self.error = "Mobile " + error.message }
+            mobile = try reading.mobile()
+        } catch {
+            self.error = "Mobile " + error.message
+        }
     }
 
     var text: String {

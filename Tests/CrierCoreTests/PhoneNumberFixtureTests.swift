@@ -7,9 +7,8 @@ import Testing
 ///
 /// The contract: every number libphonenumber calls a valid mobile (or, in North America,
 /// "fixed line or mobile") we accept, with the same E.164; every valid landline or service
-/// number and every impossible number we refuse. Numbers of a mobile *shape* in blocks not yet
-/// allocated (e.g. Ofcom's drama range 07700 900xxx) we may accept: we check plan ranges, not the
-/// monthly allocation list.
+/// number and every impossible number we refuse. The wider comparison, on every region, is
+/// `Tests/e2e/test_phone_numbers.py`.
 struct PhoneNumberFixtureTests {
     struct Row: Decodable, Sendable, CustomTestStringConvertible {
         let input: String

@@ -77,8 +77,8 @@ struct DigitPattern: Sendable {
                 visited[key >> 6] |= 1 << UInt64(key & 63)
                 switch steps[pc] {
                 case .digit(let set):
-                    guard at < digits.count, set & (1 << UInt16(digits[at] &- 48)) != 0, digits[at] >= 48, digits[at] <= 57
-                    else { break thread }
+                    // A byte that is not a digit shifts past bit 15 and matches nothing.
+                    guard at < digits.count, set & (1 << UInt16(digits[at] &- 48)) != 0 else { break thread }
                     pc += 1
                     at += 1
                 case .branch(let first, let second):
@@ -95,7 +95,7 @@ struct DigitPattern: Sendable {
                     pc += 1
                 case .accept:
                     guard !whole || at == digits.count else { break thread }
-                    let groups = (1...max(1, groupCount)).prefix(groupCount).map { g -> Range<Int>? in
+                    let groups = (1..<groupCount + 1).map { g -> Range<Int>? in
                         let (open, close) = (slots[2 * g], slots[2 * g + 1])
                         return open >= 0 && close >= open ? open..<close : nil
                     }

@@ -51,12 +51,19 @@ public struct NumberReading: Sendable {
         self.international = international
         // region_code_for_number(), then number_type() in that region's plan.
         let candidates = NumberingPlans.plans(countryCode: plan.countryCode)
-        let owner = candidates.count == 1 ? candidates.first : candidates.first { candidate in
-            if let leading = candidate.leadingDigits { return leading.matchPrefix(nsn) != nil }
-            return candidate.kind(of: nsn) != nil
+        var owner: (region: String, kind: NumberKind?)? = nil
+        for candidate in candidates {
+            if candidates.count == 1 || candidate.leadingDigits?.matchPrefix(nsn) != nil {
+                owner = (candidate.region, candidate.kind(of: nsn))
+                break
+            }
+            if candidate.leadingDigits == nil, let kind = candidate.kind(of: nsn) {
+                owner = (candidate.region, kind)
+                break
+            }
         }
         region = owner?.region
-        kind = owner?.kind(of: nsn) ?? Self.fiction(plan, nsn)
+        kind = owner?.kind ?? Self.fiction(plan, nsn)
     }
 
     /// _maybe_extract_country_code(): the plan the digits belong to and the number after its code.

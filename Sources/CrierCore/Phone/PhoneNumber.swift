@@ -12,26 +12,13 @@ public struct PhoneNumber: Sendable, Hashable, Codable, CustomStringConvertible 
     /// `011 44 ...` from North America) and punctuated forms (`(415) 555-2671`), full-width
     /// digits and `tel:` URIs; a stray trunk prefix (`+44 (0)7700 ...`) is forgiven.
     public static func parse(_ text: String, defaultRegion: String) throws(PhoneNumberError) -> PhoneNumber {
-        let reading = try NumberReading(text, defaultRegion: defaultRegion)
-        guard let kind = reading.kind else {
-            // A national number is judged without the trunk prefix the reading kept ("0770012"
-            // is a short 770012); after a country code there is no trunk prefix to discount.
-            let judged = reading.international ? reading.nsn : reading.plan.strippingNationalPrefix(reading.nsn)
-            switch reading.plan.lengthVerdict(judged) {
-            case .tooShort, .localOnly: throw .tooShort  // local-only: an area code is missing
-            case .tooLong: throw .tooLong
-            default: throw .invalid(country: reading.plan.regionName)
-            }
-        }
-        guard kind.receivesTexts else { throw .notMobile(kind.phrase) }
-        if reading.hasExtension { throw .notMobile("a number with an extension") }
-        return PhoneNumber(e164: reading.e164)
+        try NumberReading(text, defaultRegion: defaultRegion).mobile()
     }
 
     /// Wraps an E.164 string read back from storage (already validated when written).
     public init(trusted e164: String) { self.e164 = e164 }
 
-    private init(e164: String) { self.e164 = e164 }
+    fileprivate init(e164: String) { self.e164 = e164 }
 
     public init(from decoder: any Decoder) throws {
         e164 = try decoder.singleValueContainer().decode(String.self)
@@ -40,6 +27,25 @@ public struct PhoneNumber: Sendable, Hashable, Codable, CustomStringConvertible 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(e164)
+    }
+}
+
+extension NumberReading {
+    /// The number as a mobile Crier can text, or why it is not one.
+    public func mobile() throws(PhoneNumberError) -> PhoneNumber {
+        guard let kind else {
+            // A national number is judged without the trunk prefix the reading kept ("0770012"
+            // is a short 770012); after a country code there is no trunk prefix to discount.
+            let judged = international ? nsn : plan.strippingNationalPrefix(nsn)
+            switch plan.lengthVerdict(judged) {
+            case .tooShort, .localOnly: throw .tooShort  // local-only: an area code is missing
+            case .tooLong: throw .tooLong
+            default: throw .invalid(country: plan.regionName)
+            }
+        }
+        guard kind.receivesTexts else { throw .notMobile(kind.phrase) }
+        if hasExtension { throw .notMobile("a number with an extension") }
+        return PhoneNumber(e164: e164)
     }
 }
 
