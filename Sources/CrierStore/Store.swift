@@ -33,6 +33,20 @@ public struct Store: Sendable {
         self.keyring = keyring
     }
 
+    /// A store over engines already made, sharing `trouble` with the store it comes from.
+    init(
+        engine: any DatabaseEngine, pluginEngine: any DatabaseEngine, pluginsApart: Bool, clock: any Clock, logger: Logger,
+        keyring: Keyring, trouble: TroubleLog
+    ) {
+        self.engine = engine
+        self.pluginEngine = pluginEngine
+        self.pluginsApart = pluginsApart
+        self.clock = clock
+        self.logger = logger
+        self.trouble = trouble
+        self.keyring = keyring
+    }
+
     /// Opens the database at `url`. Call `engine.run()` (or `withRunning`) before using a PostgreSQL store.
     /// `maxConnections` bounds the PostgreSQL pool (SQLite always has one writer and a few readers).
     /// `keyring` defaults to what the environment names for this database (`Keyring.forDatabase`).

@@ -50,7 +50,9 @@ struct Serve: AsyncParsableCommand {
         let timezone = env["CRIER_TIMEZONE"] ?? "Europe/London"
         let region = env["CRIER_REGION"] ?? "GB"
         let logger = Logging.make()
-        try await withPlugins(clock: manualClock ?? SystemClock()) { host in try await db.withStore(clock: manualClock ?? SystemClock()) { store in
+        try await withPlugins(clock: manualClock ?? SystemClock()) { host in try await db.withStore(clock: manualClock ?? SystemClock()) { running in
+            let registry = PrometheusCollectorRegistry()
+            let store = running.observed(by: DatabaseMetrics(registry: registry))
             if try store.keyring.ensure().created, case .file(let path) = store.keyring.source {
                 logger.notice("created the secret key file \(path) (mode 0600): provider secrets are encrypted with it; back it up apart from the database")
             }
@@ -60,7 +62,6 @@ struct Serve: AsyncParsableCommand {
             if outcome.venueCreated {
                 logger.info("created venue 'default' (\(outcome.venue.timezone)); rename it in settings or with the API")
             }
-            let registry = PrometheusCollectorRegistry()
             // Which build answers, for dashboards comparing instances mid-deploy.
             registry.makeGauge(
                 descriptor: .init(namespace: "crier", metricName: "build", unitName: "info", helpText: "The running build: always 1, with its version and git revision"),

@@ -9,7 +9,7 @@ import Prometheus
 import Testing
 
 /// Each provider call is counted by kind of text, provider and outcome, and timed, in the
-/// registry `/metrics` emits.
+/// registry `/metrics` emits; each scheduler pass is timed.
 struct DispatchMetricsTests {
     @Test(arguments: TestEngines.all)
     func providerCallsAreCountedByKindProviderAndOutcome(engine: EngineKind) async throws {
@@ -29,6 +29,8 @@ struct DispatchMetricsTests {
             #expect(lines.contains(#"crier_messages_total{kind="confirmation",provider="console",outcome="retryable"} 1"#), "\(text)")
             #expect(lines.contains(#"crier_messages_total{kind="confirmation",provider="console",outcome="accepted"} 1"#), "\(text)")
             #expect(lines.contains(#"crier_provider_call_duration_seconds_count{provider="console"} 2"#), "\(text)")
+            // Two passes, each timed whatever it sent.
+            #expect(lines.contains("crier_scheduler_pass_duration_seconds_count 2"), "\(text)")
         }
     }
 }

@@ -67,3 +67,41 @@ struct ScrapeGaugeTests {
         }
     }
 }
+
+/// Every database call is timed and every failed one counted by reason, on both engines.
+struct DatabaseMetricsTests {
+    @Test(arguments: TestEngines.all)
+    func callsAreTimedAndFailuresCountedByReason(engine: EngineKind) async throws {
+        let clock = ManualClock(testNow)
+        try await withTestStore(engine, clock: clock) { plain in
+            let registry = PrometheusCollectorRegistry()
+            let store = plain.observed(by: DatabaseMetrics(registry: registry))
+            let app = Application(router: try CrierServer.router(store: store, registry: registry))
+            try await app.test(.router) { client in
+                func scrape() async throws -> String {
+                    String(buffer: try await client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil).body)
+                }
+                let transactions = #"crier_database_call_duration_seconds_count{database="core",call="transaction"}"#
+                let before = try #require(ScrapeGaugeTests.value(try await scrape(), transactions))
+                _ = try await store.makeCustomer(try await store.makeVenue())
+                let after = try await scrape()
+                #expect(try #require(ScrapeGaugeTests.value(after, transactions)) >= before + 2)
+                #expect((ScrapeGaugeTests.value(after, #"crier_database_call_duration_seconds_count{database="core",call="read"}"#) ?? 0) >= 1)
+                // A real unique-index refusal inside one transaction (rolled back with its table).
+                await #expect(throws: (any Error).self) {
+                    try await store.engine.transaction { db in
+                        try await db.raw("CREATE TABLE metric_probe (k INTEGER PRIMARY KEY)").run()
+                        try await db.raw("INSERT INTO metric_probe (k) VALUES (1)").run()
+                        try await db.raw("INSERT INTO metric_probe (k) VALUES (1)").run()
+                    }
+                }
+                await #expect(throws: (any Error).self) {
+                    try await store.engine.read { db in try await db.raw("SELECT * FROM no_such_table").run() }
+                }
+                let failed = try await scrape()
+                #expect(ScrapeGaugeTests.value(failed, #"crier_database_errors_total{database="core",call="transaction",reason="conflict"}"#) == 1)
+                #expect(ScrapeGaugeTests.value(failed, #"crier_database_errors_total{database="core",call="read",reason="other"}"#) == 1)
+            }
+        }
+    }
+}

@@ -113,7 +113,11 @@ public struct Dispatcher: Sendable {
     /// One pass at a time per dispatcher.
     @discardableResult
     public func runUntilIdle() async throws -> Report {
-        try await gate.serialized { try await pass() }
+        try await gate.serialized {
+            let started = ContinuousClock.now
+            defer { metrics?.recordPass(took: ContinuousClock.now - started) }
+            return try await pass()
+        }
     }
 
     func pass() async throws -> Report {
