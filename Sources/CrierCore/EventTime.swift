@@ -50,6 +50,9 @@ public enum EventTime {
         return String(format: "%04d-%02d-%02dT%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
     }
 
+    /// `YYYY-MM-DD` in the zone: the value of an HTML `date` input.
+    public static func dayString(_ date: Date, in zone: TimeZone) -> String { String(local(date, in: zone).prefix(10)) }
+
     /// RFC 3339 with the zone's offset at that instant, e.g. `2026-12-05T19:30:00+00:00`.
     public static func rfc3339(_ date: Date, in zone: TimeZone) -> String {
         let formatter = ISO8601DateFormatter()

@@ -20,7 +20,7 @@ public protocol SMSWebhooks: Sendable {
 }
 
 /// Which webhook a request arrived on.
-public enum WebhookKind: String, Sendable {
+public enum WebhookKind: String, Sendable, CaseIterable {
     case inbound, status
 }
 

@@ -51,10 +51,14 @@ public enum CrierServer {
         router.add(middleware: OversizedBodies())
         router.add(middleware: APIErrorMiddleware(trouble: store.trouble))
         router.add(middleware: WebErrorMiddleware(pages: pages, trouble: store.trouble))
-        HealthRoutes(store: store, registry: registry, plugins: plugins).register(on: router)
+        // Every route but the web form's is registered with its description.
+        let catalog = APICatalog()
+        let open = DocumentedRoutes(routes: router, prefix: "", access: .open, catalog: catalog)
+        HealthRoutes(store: store, registry: registry, plugins: plugins).register(on: open)
         // The API's description needs no key: tools fetch it before they have one.
-        router.get("api/v1/openapi.json") { _, _ in JSONResponse(OpenAPIDocument.value) }
-        let api = router.group("api/v1").add(middleware: APIKeyAuthenticator(store: store))
+        APIDescriptionRoutes(catalog: catalog, pages: pages).register(on: open)
+        let api = DocumentedRoutes(
+            routes: router.group("api/v1").add(middleware: APIKeyAuthenticator(store: store)), prefix: "/api/v1", access: .apiKey, catalog: catalog)
         VenueRoutes(store: store).register(on: api)
         CustomerRoutes(store: store).register(on: api)
         CustomerExportRoute(store: store, plugins: plugins).register(on: api)
@@ -62,6 +66,7 @@ public enum CrierServer {
         BookingRoutes(store: store).register(on: api)
         MessageRoutes(store: store).register(on: api)
         InboxRoutes(store: store).register(on: api)
+        StatisticsRoutes(store: store).register(on: api)
         let directory = WebhookDirectory(store: store)
         if let dispatcher {
             ProviderRoutes(store: store, providers: dispatcher.providerList, changed: directory.clear).register(on: api)
@@ -71,7 +76,7 @@ public enum CrierServer {
                 store: store, providers: Dictionary(hooks.map { ($0.id, $0 as any SMSWebhooks) }, uniquingKeysWith: { a, _ in a }),
                 renderer: dispatcher.renderer, publicURL: dispatcher.publicURL, logger: dispatcher.logger, directory: directory,
                 queue: InboundQueue(store: store, logger: dispatcher.logger), metrics: WebhookMetrics(registry: registry)
-            ).register(on: router)
+            ).register(on: DocumentedRoutes(routes: router, prefix: "", access: .webhook, catalog: catalog))
         }
         if let testClock, let dispatcher { TestClockRoutes(clock: testClock, dispatcher: dispatcher).register(on: api) }
         WebRoutes(store: store, pages: pages, onboarding: StaffOnboarding(store: store, cost: bcryptCost),

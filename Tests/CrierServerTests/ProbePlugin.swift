@@ -32,14 +32,18 @@ struct ProbePlugin: CrierPlugin {
             return .redirect("/plugins/probe")
         })
         registrar.addRoute(.page(.get, "managers", managersOnly: true) { _ in .page(title: "Managers", html: "<h1>Managers only</h1>") })
-        registrar.addRoute(.api(.get, "counts/{kind}") { request in
+        registrar.addRoute(.api(.get, "counts/{kind}", APIOperation(
+            "count", "How many journal entries of a kind were seen", tag: "Probe", parameters: [.path("kind", .string())],
+            responses: [.ok(.object(["kind": .string(), "n": .integer(), "venue_id": .id]))])) { request in
             let kind = request.parameters["kind"] ?? ""
             let n = try await request.services.database.read { db in
                 try await db.raw("SELECT n FROM probe_counts WHERE kind = \(bind: kind)").first()?.decode(column: "n", as: Int.self) ?? 0
             }
             return .json(["kind": .string(kind), "n": .from(n), "venue_id": .number(Double(request.caller.venueId))])
         })
-        registrar.addRoute(.api(.post, "notes") { request in
+        registrar.addRoute(.api(.post, "notes", APIOperation(
+            "addNote", "Echo a note", tag: "Probe", body: .json(.object(["text": .string()], required: ["text"])),
+            responses: [.created(.object(["text": .string()]))])) { request in
             guard let text = try request.json()["text"]?.stringValue else { throw CrierError.invalid(FieldErrors("text", "is required")) }
             return .json(["text": .string(text)], status: 201)
         })

@@ -9,7 +9,7 @@ import Testing
 /// texts, and the unread count.
 struct MessageLogStoreTests {
     @Test(arguments: TestEngines.all)
-    func perDayCountsAndDayFilterAndUnread(engine: EngineKind) async throws {
+    func dailyStatisticsAndDayFilterAndUnread(engine: EngineKind) async throws {
         try await withTestStore(engine) { store in
             let (venue, _) = try await store.venues.ensureDefault(timezone: "America/New_York", region: "US")
             let hour: Int64 = 3_600_000
@@ -29,11 +29,14 @@ struct MessageLogStoreTests {
                 }
             }
             let zone = TimeZone(identifier: "America/New_York")!
-            let days = try await store.messages.perDay(venueId: venue.id, days: 30, zone: zone, now: testNow)
+            let range = try StatisticsRange.read(from: nil, to: nil, zone: zone, now: testNow)
+            let stats = try await store.messages.statistics(venueId: venue.id, range: range)
+            let days = stats.days.map { DayCount(day: $0.start, sent: $0.total.sent, delivered: $0.total.delivered, failed: $0.total.failed) }
             #expect(days.count == 30)
             #expect(days[29] == DayCount(day: days[29].day, sent: 2, delivered: 1, failed: 0))
             #expect(days[28] == DayCount(day: days[28].day, sent: 1, delivered: 0, failed: 1))
             #expect(days.dropLast(2).allSatisfy { $0.sent == 0 })
+            #expect(stats.replies == 2)
             // A local day starts at local midnight.
             #expect(days[29].day == Date(millisecondsSince1970: now - 7 * hour))
 

@@ -336,3 +336,23 @@ def test_a_colleague_joins_by_accepting_an_invitation(server_factory, chromium):
     fits_a_phone(me, chromium, [("customer-erase", chromium.current_url.replace(me.base, ""))])
     me.press("Erase Ann Lee")
     assert "Erased" in me.text and "Ann Lee" not in me.text
+
+
+def test_the_api_reference_reads_without_a_key_and_fits_a_phone(server_factory, chromium):
+    """/api/docs: open to anyone, every section linked from the top, shapes linked from the
+    operations, nothing loaded from elsewhere; readable at 360 px."""
+    server = server_factory(args=("serve",))
+    me = Staff(chromium, f"http://127.0.0.1:{server.port}")
+    me.open("/api/docs")
+    assert me.h1 == "Crier API"
+    sections = [a.text for a in chromium.find_elements(By.CSS_SELECTOR, "nav[aria-label='Sections'] a")]
+    assert {"Customers", "Events", "Bookings", "Contacts", "Timeline", "Exports", "Webhooks", "Operations"} <= set(sections)
+    # A link within the page: no new page to wait for.
+    chromium.find_element(By.CSS_SELECTOR, "#op-createBooking a[href='#schema-BookingInput']").click()
+    assert chromium.execute_script("return location.hash") == "#schema-BookingInput"
+    sources = chromium.execute_script(
+        "return [...document.querySelectorAll('[src],[href]')].map(e => e.src || e.href)"
+        ".filter(u => u && !u.startsWith(location.origin))")
+    assert sources == []
+    me.shot("api-docs")
+    fits_a_phone(me, chromium, [("api-docs", "/api/docs")])

@@ -29,8 +29,8 @@ public struct ContactsPlugin: CrierPlugin {
         })
         registrar.addRoute(.page(.get, "") { request in try await pages.list(request) })
         registrar.addRoute(.page(.get, "export") { request in try await ContactsExport.download(request) })
-        registrar.addRoute(.api(.get, "contacts") { request in try await ContactsAPI.list(request) })
-        registrar.addRoute(.api(.get, "export") { request in try await ContactsExport.download(request) })
-        registrar.addRoute(.api(.get, "contacts/{customer_id}") { request in try await ContactsAPI.one(request) })
+        registrar.addRoute(.api(.get, "contacts", ContactsOperations.list) { request in try await ContactsAPI.list(request) })
+        registrar.addRoute(.api(.get, "export", ContactsOperations.export) { request in try await ContactsExport.download(request) })
+        registrar.addRoute(.api(.get, "contacts/{customer_id}", ContactsOperations.one) { request in try await ContactsAPI.one(request) })
     }
 }

@@ -36,9 +36,9 @@ public struct ExportsPlugin: CrierPlugin {
         registrar.addRoute(.page(.get, "imports/{id}", managersOnly: true) { try await pages.mapping($0) })
         registrar.addRoute(.page(.post, "imports/{id}", managersOnly: true) { try await pages.run($0) })
         registrar.addRoute(.page(.post, "imports/{id}/discard", managersOnly: true) { try await pages.discard($0) })
-        registrar.addRoute(.api(.get, "{kind}") { try await ExportsAPI.download($0) })
+        registrar.addRoute(.api(.get, "{kind}", ExportsOperations.download) { try await ExportsAPI.download($0) })
         let uploads = self.uploads
-        registrar.addRoute(.api(.post, "imports/customers", maxBodyBytes: uploads.maxBytes, spoolsBody: true) {
+        registrar.addRoute(.api(.post, "imports/customers", ExportsOperations.importCustomers, maxBodyBytes: uploads.maxBytes, spoolsBody: true) {
             try await ExportsAPI.importCustomers($0, uploads: uploads)
         })
         for command in ExportsCommands.all() { registrar.addCommand(command) }

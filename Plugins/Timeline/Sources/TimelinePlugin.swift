@@ -31,10 +31,10 @@ public struct TimelinePlugin: CrierPlugin {
         registrar.addRoute(.page(.post, "customers/{customer_id}/notes") { try await pages.addNote($0) })
         registrar.addRoute(.page(.post, "notes/{id}") { try await pages.editNote($0) })
         registrar.addRoute(.page(.post, "notes/{id}/delete") { try await pages.deleteNote($0) })
-        registrar.addRoute(.api(.get, "customers/{customer_id}") { try await TimelineAPI.list($0) })
-        registrar.addRoute(.api(.get, "customers/{customer_id}/export") { try await TimelineAPI.export($0) })
-        registrar.addRoute(.api(.post, "customers/{customer_id}/notes") { try await TimelineAPI.addNote($0) })
-        registrar.addRoute(.api(.patch, "notes/{id}") { try await TimelineAPI.editNote($0) })
-        registrar.addRoute(.api(.delete, "notes/{id}") { try await TimelineAPI.deleteNote($0) })
+        registrar.addRoute(.api(.get, "customers/{customer_id}", TimelineOperations.list) { try await TimelineAPI.list($0) })
+        registrar.addRoute(.api(.get, "customers/{customer_id}/export", TimelineOperations.export) { try await TimelineAPI.export($0) })
+        registrar.addRoute(.api(.post, "customers/{customer_id}/notes", TimelineOperations.addNote) { try await TimelineAPI.addNote($0) })
+        registrar.addRoute(.api(.patch, "notes/{id}", TimelineOperations.editNote) { try await TimelineAPI.editNote($0) })
+        registrar.addRoute(.api(.delete, "notes/{id}", TimelineOperations.deleteNote) { try await TimelineAPI.deleteNote($0) })
     }
 }

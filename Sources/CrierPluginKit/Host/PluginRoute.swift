@@ -29,11 +29,13 @@ public struct PluginRoute: Sendable {
     /// parts each to one (`PluginRequest.files`, its text fields still in `form`), any other body
     /// to one (`PluginRequest.bodyFile`). The host deletes them when the handler returns.
     public var spoolsBody: Bool
+    /// What an API route does, for the API's description; every API route has one.
+    public var operation: APIOperation?
     public var handler: @Sendable (PluginRequest) async throws -> PluginResponse
 
     public init(
         kind: Kind, method: Method, path: String, managersOnly: Bool = false, maxBodyBytes: Int = 64 * 1024, spoolsBody: Bool = false,
-        handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
+        operation: APIOperation? = nil, handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
     ) {
         self.kind = kind
         self.method = method
@@ -41,14 +43,17 @@ public struct PluginRoute: Sendable {
         self.managersOnly = managersOnly
         self.maxBodyBytes = maxBodyBytes
         self.spoolsBody = spoolsBody
+        self.operation = operation
         self.handler = handler
     }
 
+    /// A JSON route and its description: its operation's `{name}` path parameters are the path's.
     public static func api(
-        _ method: Method, _ path: String, maxBodyBytes: Int = 64 * 1024, spoolsBody: Bool = false,
+        _ method: Method, _ path: String, _ operation: APIOperation, maxBodyBytes: Int = 64 * 1024, spoolsBody: Bool = false,
         _ handler: @escaping @Sendable (PluginRequest) async throws -> PluginResponse
     ) -> PluginRoute {
-        PluginRoute(kind: .api, method: method, path: path, maxBodyBytes: maxBodyBytes, spoolsBody: spoolsBody, handler: handler)
+        PluginRoute(kind: .api, method: method, path: path, maxBodyBytes: maxBodyBytes, spoolsBody: spoolsBody, operation: operation,
+                    handler: handler)
     }
 
     public static func page(

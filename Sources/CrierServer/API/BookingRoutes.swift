@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import Hummingbird
 
@@ -6,9 +7,13 @@ import Hummingbird
 struct BookingRoutes {
     let store: Store
 
-    func register(on api: RouterGroup<CrierRequestContext>) {
+    func register(on api: DocumentedRoutes) {
         let bookings = api.group("bookings")
-        bookings.post { request, context in
+        bookings.post(APIOperation(
+            "createBooking", "Book a customer onto an event (seats 0 = reminder only); texts the confirmation", tag: "Bookings",
+            body: .json(.ref("BookingInput"), example: ["customer_id": 1, "event_id": 1, "seats": 2]),
+            responses: [.created(.ref("Booking"), "the booking"), .error(409, "capacity_exceeded, booking_exists, event_cancelled, event_started or booking_cancelled")])
+        ) { request, context in
             let venue = try context.requireVenue()
             var body = try await JSONBody.read(request, allowed: ["customer_id", "event_id", "seats", "notes"])
             let customer = body.int("customer_id") ?? nil, event = body.int("event_id") ?? nil
@@ -20,7 +25,12 @@ struct BookingRoutes {
             return JSONResponse(Representation.booking(booking), status: .created,
                                 headers: [.location: "/api/v1/bookings/\(booking.id)"])
         }
-        bookings.get { request, context in
+        bookings.get(APIOperation(
+            "listBookings", "Bookings; with event_id also the event's seat summary", tag: "Bookings",
+            parameters: [.query("customer_id", .id), .query("event_id", .id), .query("status", .oneOf(BookingStatus.allCases.map(\.rawValue))),
+                         .query("reminder_only", .oneOf(["true", "false"])), .cursor, .limit],
+            responses: [.ok(.ref("BookingList"), "a page of bookings"), .error(404, "event_id or customer_id names none of this venue's")])
+        ) { request, context in
             let venue = try context.requireVenue()
             var filter = BookingFilter(
                 customerId: try request.queryID("customer_id"), eventId: try request.queryID("event_id"),
@@ -41,12 +51,18 @@ struct BookingRoutes {
             }
             return JSONResponse(.object(json))
         }
-        bookings.get(":id") { _, context in
+        bookings.get(":id", APIOperation(
+            "getBooking", "A booking", tag: "Bookings", parameters: [.path("id")], responses: [.ok(.ref("Booking"), "the booking")])
+        ) { _, context in
             let venue = try context.requireVenue()
             return JSONResponse(Representation.booking(
                 try await store.bookings.get(venueId: venue.id, id: try context.pathID("id", "booking"))))
         }
-        bookings.patch(":id") { request, context in
+        bookings.patch(":id", APIOperation(
+            "updateBooking", "Change seats or notes, or cancel with status cancelled", tag: "Bookings", parameters: [.path("id")],
+            body: .json(.ref("BookingChange"), example: ["seats": 4]),
+            responses: [.ok(.ref("Booking"), "the booking as changed"), .error(409, "capacity_exceeded, booking_exists, event_cancelled, event_started or booking_cancelled")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let id = try context.pathID("id", "booking")
             var body = try await JSONBody.read(request, allowed: ["seats", "notes", "status"])
@@ -73,12 +89,17 @@ struct BookingRoutes {
             }
             return JSONResponse(Representation.booking(booking))
         }
-        bookings.post(":id/cancel") { _, context in
+        bookings.post(":id/cancel", APIOperation(
+            "cancelBooking", "Cancel a booking (its reminders are not sent)", tag: "Bookings", parameters: [.path("id")],
+            responses: [.ok(.ref("Booking"), "the cancelled booking")])
+        ) { _, context in
             let venue = try context.requireVenue()
             return JSONResponse(Representation.booking(
                 try await store.bookings.cancel(venueId: venue.id, id: try context.pathID("id", "booking"), actor: context.actor)))
         }
-        bookings.delete(":id") { _, context in
+        bookings.delete(":id", APIOperation(
+            "deleteBooking", "Delete a booking", tag: "Bookings", parameters: [.path("id")], responses: [.noContent])
+        ) { _, context in
             let venue = try context.requireVenue()
             try await store.bookings.delete(venueId: venue.id, id: try context.pathID("id", "booking"), actor: context.actor)
             return Response(status: .noContent)

@@ -9,8 +9,11 @@ struct CustomerExportRoute: Sendable {
     let store: Store
     let plugins: PluginHost
 
-    func register(on api: RouterGroup<CrierRequestContext>) {
-        api.get("customers/:id/export") { _, context in
+    func register(on api: DocumentedRoutes) {
+        api.get("customers/:id/export", APIOperation(
+            "exportCustomer", "Everything Crier holds about the customer, as one document (a data-access request)", tag: "Customers",
+            parameters: [.path("id")], responses: [.ok(.ref("CustomerExport"), "the customer's data")])
+        ) { _, context in
             let venue = try context.requireVenue()
             let customer = try await store.customers.get(venueId: venue.id, id: try context.pathID("id", "customer"))
             return try await CustomerAccessExport(store: store, plugins: plugins)

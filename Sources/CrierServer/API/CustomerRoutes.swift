@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import Hummingbird
 
@@ -8,9 +9,13 @@ struct CustomerRoutes {
     let store: Store
     static let fields: Set<String> = ["first_name", "last_name", "mobile", "email", "notes"]
 
-    func register(on api: RouterGroup<CrierRequestContext>) {
+    func register(on api: DocumentedRoutes) {
         let customers = api.group("customers")
-        customers.post { request, context in
+        customers.post(APIOperation(
+            "createCustomer", "Create a customer; the mobile is checked and stored as E.164", tag: "Customers",
+            body: .json(.ref("CustomerInput"), example: ["first_name": "Ada", "last_name": "Lovelace", "mobile": "+447700900123"]),
+            responses: [.created(.ref("Customer"), "the customer"), .error(409, "mobile_taken: another customer has this mobile")])
+        ) { request, context in
             let venue = try context.requireVenue()
             var body = try await JSONBody.read(request, allowed: Self.fields)
             let input = CustomerInput(
@@ -21,20 +26,31 @@ struct CustomerRoutes {
             return JSONResponse(Representation.customer(customer), status: .created,
                                 headers: [.location: "/api/v1/customers/\(customer.id)"])
         }
-        customers.get { request, context in
+        customers.get(APIOperation(
+            "listCustomers", "Customers A-Z; q searches names and mobiles", tag: "Customers",
+            parameters: [.query("q", .string(), "a name, or at least three digits of a mobile"), .cursor, .limit],
+            responses: [.ok(.ref("CustomerList"), "a page of customers")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let page = try await store.customers.list(
                 venue: venue, query: request.uri.queryParameters.get("q"),
                 cursor: request.uri.queryParameters.get("cursor"), limit: try request.pageLimit())
             return JSONResponse(Representation.page(page, Representation.customer))
         }
-        customers.get(":id") { _, context in
+        customers.get(":id", APIOperation(
+            "getCustomer", "A customer with consent and bookings", tag: "Customers", parameters: [.path("id")],
+            responses: [.ok(.ref("CustomerDetail"), "the customer")])
+        ) { _, context in
             let venue = try context.requireVenue()
             let id = try context.pathID("id", "customer")
             let customer = try await store.customers.get(venueId: venue.id, id: id)
             return JSONResponse(try await detail(customer, venue: venue))
         }
-        customers.patch(":id") { request, context in
+        customers.patch(":id", APIOperation(
+            "updateCustomer", "Change a customer (a key left out keeps its value)", tag: "Customers", parameters: [.path("id")],
+            body: .json(.ref("CustomerChange"), example: ["notes": "Prefers the window table"]),
+            responses: [.ok(.ref("CustomerDetail"), "the customer as changed"), .error(409, "mobile_taken: another customer has this mobile")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let id = try context.pathID("id", "customer")
             var body = try await JSONBody.read(request, allowed: Self.fields)
@@ -52,29 +68,45 @@ struct CustomerRoutes {
             }
             return JSONResponse(try await detail(customer, venue: venue))
         }
-        customers.delete(":id") { _, context in
+        customers.delete(":id", APIOperation(
+            "deleteCustomer", "Delete a customer and their bookings", tag: "Customers", parameters: [.path("id")], responses: [.noContent])
+        ) { _, context in
             let venue = try context.requireVenue()
             try await store.customers.delete(venueId: venue.id, id: try context.pathID("id", "customer"), actor: context.actor)
             return Response(status: .noContent)
         }
-        customers.post(":id/erase") { _, context in
+        customers.post(":id/erase", APIOperation(
+            "eraseCustomer", "Erase a customer: delete them and scrub their personal data everywhere (a data-deletion request)",
+            tag: "Customers", parameters: [.path("id")], responses: [.ok(.ref("Erasure"), "what was erased")])
+        ) { _, context in
             let venue = try context.requireVenue()
             let report = try await store.erasure.erase(venueId: venue.id, customerId: try context.pathID("id", "customer"), actor: context.actor)
             return JSONResponse(Representation.erasure(report))
         }
-        customers.get(":id/journal") { request, context in
+        customers.get(":id/journal", APIOperation(
+            "listCustomerJournal", "The customer's journal, newest first", tag: "Customers", parameters: [.path("id"), .cursor, .limit],
+            responses: [.ok(.ref("JournalList"), "a page of journal entries")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let page = try await store.journal.forCustomer(
                 venueId: venue.id, customerId: try context.pathID("id", "customer"),
                 cursor: request.uri.queryParameters.get("cursor"), limit: try request.pageLimit())
             return JSONResponse(Representation.page(page, Representation.journal))
         }
-        customers.get(":id/consent") { _, context in
+        customers.get(":id/consent", APIOperation(
+            "getConsent", "SMS consent and its history", tag: "Customers", parameters: [.path("id")],
+            responses: [.ok(.ref("Consent"), "consent now and every change")])
+        ) { _, context in
             let venue = try context.requireVenue()
             let consent = try await store.consents.get(venueId: venue.id, customerId: try context.pathID("id", "customer"))
             return JSONResponse(Representation.consent(consent.state, history: consent.history))
         }
-        customers.patch(":id/consent") { request, context in
+        customers.patch(":id/consent", APIOperation(
+            "updateConsent", "Change SMS consent; withdrawing transactional consent waits for texts already with the provider",
+            tag: "Customers", parameters: [.path("id")],
+            body: .json(.ref("ConsentChange"), example: ["sms": ["marketing": false], "note": "asked at the bar"]),
+            responses: [.ok(.ref("Consent"), "consent as changed")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let id = try context.pathID("id", "customer")
             var body = try await JSONBody.read(request, allowed: ["sms", "note"])

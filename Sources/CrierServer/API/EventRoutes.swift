@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import Hummingbird
 
@@ -22,9 +23,14 @@ struct EventRoutes {
 
     static let fields: Set<String> = ["name", "starts_at", "ends_at", "capacity", "description"]
 
-    func register(on api: RouterGroup<CrierRequestContext>) {
+    func register(on api: DocumentedRoutes) {
         let events = api.group("events")
-        events.post { request, context in
+        events.post(APIOperation(
+            "createEvent", "Create an event", details: "Times are RFC 3339 with an offset, or local YYYY-MM-DDTHH:MM in the venue's zone.",
+            tag: "Events",
+            body: .json(.ref("EventInput"), example: ["name": "Quiz night", "starts_at": "2026-12-18T19:30", "capacity": 40]),
+            responses: [.created(.ref("Event"), "the event")])
+        ) { request, context in
             let venue = try context.requireVenue()
             var body = try await JSONBody.read(request, allowed: Self.fields)
             let input = EventInput(
@@ -35,19 +41,30 @@ struct EventRoutes {
             return JSONResponse(Representation.event(event, zone: venue.timeZone), status: .created,
                                 headers: [.location: "/api/v1/events/\(event.event.id)"])
         }
-        events.get { request, context in
+        events.get(APIOperation(
+            "listEvents", "Events in start order", tag: "Events",
+            parameters: [.query("when", .oneOf(EventWindow.allCases.map(\.rawValue)), "upcoming (default), past or all"), .cursor, .limit],
+            responses: [.ok(.ref("EventList"), "a page of events")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let window = try request.queryEnum("when", as: EventWindow.self) ?? .upcoming
             let page = try await store.events.list(
                 venueId: venue.id, window: window, cursor: request.uri.queryParameters.get("cursor"), limit: try request.pageLimit())
             return JSONResponse(Representation.page(page) { Representation.event($0, zone: venue.timeZone) })
         }
-        events.get(":id") { _, context in
+        events.get(":id", APIOperation(
+            "getEvent", "An event with seat counts", tag: "Events", parameters: [.path("id")], responses: [.ok(.ref("Event"), "the event")])
+        ) { _, context in
             let venue = try context.requireVenue()
             let event = try await store.events.get(venueId: venue.id, id: try context.pathID("id", "event"))
             return JSONResponse(Representation.event(event, zone: venue.timeZone))
         }
-        events.patch(":id") { request, context in
+        events.patch(":id", APIOperation(
+            "updateEvent", "Change an event, or cancel it with status cancelled", tag: "Events", parameters: [.path("id")],
+            body: .json(.ref("EventChange"), example: ["capacity": 60]),
+            responses: [.ok(.ref("Event"), "the event as changed"),
+                        .error(409, "event_cancelled or capacity_below_bookings: the change conflicts with the event's state")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let id = try context.pathID("id", "event")
             var body = try await JSONBody.read(request, allowed: Self.fields.union(["status"]))
@@ -75,7 +92,11 @@ struct EventRoutes {
             }
             return JSONResponse(Representation.event(event, zone: venue.timeZone))
         }
-        events.post(":id/cancel") { request, context in
+        events.post(":id/cancel", APIOperation(
+            "cancelEvent", "Cancel an event; text_attendees also texts everyone booked", tag: "Events", parameters: [.path("id")],
+            body: .json(.ref("EventCancel"), required: false, example: ["text_attendees": true]),
+            responses: [.ok(.ref("Event"), "the cancelled event")])
+        ) { request, context in
             let venue = try context.requireVenue()
             // The body is optional: `{"text_attendees": true}` also texts everyone booked.
             var body = try await JSONBody.read(request, allowed: ["text_attendees"], emptyAllowed: true)
@@ -85,7 +106,10 @@ struct EventRoutes {
                 venueId: venue.id, id: try context.pathID("id", "event"), textAttendees: textAttendees, actor: context.actor)
             return JSONResponse(Representation.event(event, zone: venue.timeZone))
         }
-        events.delete(":id") { _, context in
+        events.delete(":id", APIOperation(
+            "deleteEvent", "Delete an event without active bookings", tag: "Events", parameters: [.path("id")],
+            responses: [.noContent, .error(409, "event_has_bookings: cancel it instead")])
+        ) { _, context in
             let venue = try context.requireVenue()
             try await store.events.delete(venueId: venue.id, id: try context.pathID("id", "event"), actor: context.actor)
             return Response(status: .noContent)

@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import Hummingbird
 
@@ -6,9 +7,15 @@ import Hummingbird
 struct MessageRoutes {
     let store: Store
 
-    func register(on api: RouterGroup<CrierRequestContext>) {
+    func register(on api: DocumentedRoutes) {
         let messages = api.group("messages")
-        messages.get { request, context in
+        messages.get(APIOperation(
+            "listMessages", "The message log, newest first", tag: "Messages",
+            parameters: [.query("customer_id", .id), .query("booking_id", .id), .query("event_id", .id),
+                         .query("status", .oneOf(MessageStatus.allCases.map(\.rawValue))),
+                         .query("kind", .oneOf(MessageKind.allCases.map(\.rawValue))), .cursor, .limit],
+            responses: [.ok(.ref("MessageList"), "a page of texts")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let filter = MessageFilter(
                 customerId: try request.queryID("customer_id"), bookingId: try request.queryID("booking_id"),
@@ -18,7 +25,9 @@ struct MessageRoutes {
                 venueId: venue.id, filter: filter, cursor: request.uri.queryParameters.get("cursor"), limit: try request.pageLimit())
             return JSONResponse(Representation.page(page, Representation.message))
         }
-        messages.get(":id") { _, context in
+        messages.get(":id", APIOperation(
+            "getMessage", "A text with its attempts", tag: "Messages", parameters: [.path("id")], responses: [.ok(.ref("Message"), "the text")])
+        ) { _, context in
             let venue = try context.requireVenue()
             let (message, attempts) = try await store.messages.get(venueId: venue.id, id: try context.pathID("id", "message"))
             guard case .object(var json) = Representation.message(message) else { return JSONResponse(.null) }

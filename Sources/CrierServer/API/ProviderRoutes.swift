@@ -13,12 +13,18 @@ struct ProviderRoutes {
 
     var change: ProviderChange { ProviderChange(store: store, providers: providers, changed: changed) }
 
-    func register(on api: RouterGroup<CrierRequestContext>) {
-        api.get("venue/provider") { _, context in
+    func register(on api: DocumentedRoutes) {
+        api.get("venue/provider", APIOperation(
+            "getProvider", "The venue's SMS provider, secrets masked", tag: "Venue", responses: [.ok(.ref("Provider"), "the provider")])
+        ) { _, context in
             let venue = try context.requireVenue()
             return JSONResponse(try await current(venue))
         }
-        api.put("venue/provider") { request, context in
+        api.put("venue/provider", APIOperation(
+            "setProvider", "Set the SMS provider and its settings (secrets write-only: left out, they are kept)", tag: "Venue",
+            body: .json(.ref("Provider"), example: ["provider": "console", "settings": [:]]),
+            responses: [.ok(.ref("Provider"), "the provider as set"), .error(409, "address_taken: another venue sends from this number")])
+        ) { request, context in
             let venue = try context.requireVenue()
             var body = try await JSONBody.read(request, allowed: ["provider", "settings"])
             let id = body.string("provider") ?? nil

@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import Foundation
 import Hummingbird
@@ -12,9 +13,12 @@ struct TemplateRoutes {
     /// Called after a venue's templates change (webhook acknowledgements use them).
     var changed: @Sendable () -> Void = {}
 
-    func register(on api: RouterGroup<CrierRequestContext>) {
+    func register(on api: DocumentedRoutes) {
         let templates = api.group("templates")
-        templates.get { _, context in
+        templates.get(APIOperation(
+            "listTemplates", "SMS templates: defaults and the venue's overrides", tag: "Templates",
+            responses: [.ok(.ref("TemplateList"), "every template")])
+        ) { _, context in
             let venue = try context.requireVenue()
             let overrides = try await store.templates.overrides(venueId: venue.id)
             let items: [JSONValue] = MessageKind.allCases.flatMap { kind in
@@ -24,12 +28,18 @@ struct TemplateRoutes {
             }
             return JSONResponse(["items": .array(items), "next_cursor": .null])
         }
-        templates.get(":name") { _, context in
+        templates.get(":name", APIOperation(
+            "getTemplate", "One template", tag: "Templates", parameters: [.path("name", .string(), "a template name, as GET /api/v1/templates lists them")], responses: [.ok(.ref("Template"), "the template")])
+        ) { _, context in
             let venue = try context.requireVenue()
             let (name, kind) = try context.templateName()
             return JSONResponse(item(name, kind: kind, override: try await store.templates.overrides(venueId: venue.id)[name], venue: venue))
         }
-        templates.put(":name") { request, context in
+        templates.put(":name", APIOperation(
+            "setTemplate", "Override a template (checked strictly: known fields, length, the opt-out line)", tag: "Templates",
+            parameters: [.path("name", .string(), "a template name, as GET /api/v1/templates lists them")], body: .json(.ref("TemplateBody"), example: ["body": "Hi {{first_name}}, see you at {{event_name}}!"]),
+            responses: [.ok(.ref("Template"), "the template as overridden")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let (name, kind) = try context.templateName()
             var body = try await JSONBody.read(request, allowed: ["body"])
@@ -40,17 +50,24 @@ struct TemplateRoutes {
             changed()
             return JSONResponse(item(name, kind: kind, override: text, venue: venue))
         }
-        templates.delete(":name") { _, context in
+        templates.delete(":name", APIOperation(
+            "resetTemplate", "Back to the default wording", tag: "Templates", parameters: [.path("name", .string(), "a template name, as GET /api/v1/templates lists them")],
+            responses: [.ok(.ref("Template"), "the template with no override")])
+        ) { _, context in
             let venue = try context.requireVenue()
             let (name, kind) = try context.templateName()
             try await store.templates.reset(venueId: venue.id, name: name, actor: context.actor)
             changed()
             return JSONResponse(item(name, kind: kind, override: nil, venue: venue))
         }
-        templates.post(":name/preview") { request, context in
+        templates.post(":name/preview", APIOperation(
+            "previewTemplate", "Render with sample data: text, encoding, segments", tag: "Templates", parameters: [.path("name", .string(), "a template name, as GET /api/v1/templates lists them")],
+            body: .json(.ref("TemplatePreviewBody"), required: false, example: ["body": "Hi {{first_name}}!"]),
+            responses: [.ok(.ref("TemplatePreview"), "the rendered text and what it costs")])
+        ) { request, context in
             let venue = try context.requireVenue()
             let (name, kind) = try context.templateName()
-            var body = try await JSONBody.read(request, allowed: ["body"])
+            var body = try await JSONBody.read(request, allowed: ["body"], emptyAllowed: true)
             let given = body.string("body") ?? nil
             try body.throwIfInvalid()
             let text: String

@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import Hummingbird
 
@@ -9,11 +10,19 @@ struct TestClockRoutes {
     let clock: ManualClock
     let dispatcher: Dispatcher
 
-    func register(on api: RouterGroup<CrierRequestContext>) {
-        api.get("test-clock") { _, _ in
+    func register(on api: DocumentedRoutes) {
+        api.get("test-clock", APIOperation(
+            "getTestClock", "The server's clock (only with crier serve --test-clock)", tag: "Test clock",
+            responses: [.ok(.object(["now": .string(format: "date-time")]), "the clock's time")])
+        ) { _, _ in
             JSONResponse(["now": Representation.instant(clock.now())])
         }
-        api.post("test-clock") { request, _ in
+        api.post("test-clock", APIOperation(
+            "advanceTestClock", "Move the clock forward, sending each text at its own moment on the way", tag: "Test clock",
+            body: .json(.object(["now": .string(format: "date-time")], required: ["now"], additional: false), example: ["now": "2026-12-18T18:00:00Z"]),
+            responses: [.ok(.object(["now": .string(format: "date-time"), "dispatched": .map(.integer(minimum: 0))]), "moved; what was sent"),
+                        .error(409, "clock_backwards: the clock only moves forward")])
+        ) { request, _ in
             var body = try await JSONBody.read(request, allowed: ["now"])
             let text = body.string("now") ?? nil
             try body.throwIfInvalid()

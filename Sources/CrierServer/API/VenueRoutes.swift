@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPluginKit
 import CrierStore
 import Hummingbird
 
@@ -6,11 +7,17 @@ import Hummingbird
 struct VenueRoutes {
     let store: Store
 
-    func register(on api: RouterGroup<CrierRequestContext>) {
-        api.get("venue") { _, context in
+    func register(on api: DocumentedRoutes) {
+        api.get("venue", APIOperation(
+            "getVenue", "The key's venue and its settings", tag: "Venue", responses: [.ok(.ref("Venue"), "the venue")])
+        ) { _, context in
             JSONResponse(Representation.venue(try context.requireVenue()))
         }
-        api.patch("venue") { request, context in
+        api.patch("venue", APIOperation(
+            "updateVenue", "Change venue settings (a key left out keeps its value)", tag: "Venue",
+            body: .json(.ref("VenueChange"), example: ["quiet_hours": ["start": "21:00", "end": "09:00"], "sms_enabled": true]),
+            responses: [.ok(.ref("Venue"), "the venue as changed"), .error(409, "the slug is taken")])
+        ) { request, context in
             let venue = try context.requireVenue()
             var body = try await JSONBody.read(request, allowed: ["name", "timezone", "default_region", "quiet_hours", "sms_enabled", "staff_downloads",
                                                                   "message_retention_days"])

@@ -20,7 +20,12 @@ public struct LoadedPlugin: Sendable {
         let plugin = try type.init(context: context)
         let registrar = Registrar(pluginID: type.id, version: type.version)
         plugin.register(with: registrar)
-        return registrar.collected.withLock { $0 }
+        let loaded = registrar.collected.withLock { $0 }
+        // The API's description lists every route: one it could not describe is not served.
+        if let route = loaded.routes.first(where: { $0.kind == .api && $0.operation == nil }) {
+            throw PluginLoadError(plugin: type.id, reason: "API route \(route.method.rawValue) \(route.path) has no operation (PluginRoute.api takes one)")
+        }
+        return loaded
     }
 
     /// The registrar a plugin is handed: it only appends to what it was given.

@@ -11,7 +11,7 @@ struct PluginAdminRoutes: Sendable {
     let providers: [any SMSProvider]
     var host: PluginHost { staff.plugins }
 
-    func register(web: RouterGroup<CrierRequestContext>, api: RouterGroup<CrierRequestContext>) {
+    func register(web: RouterGroup<CrierRequestContext>, api: DocumentedRoutes) {
         for path in ["admin/plugins", "settings/plugins"] {
             web.get(RouterPath(path)) { _, context in
                 _ = try staff.requireManager(context)
@@ -33,7 +33,14 @@ struct PluginAdminRoutes: Sendable {
                     "settings_plugins", ["tabs": SettingsTabs.values(current: "plugins"), "plugins": rows, "providers": providerRows], context)
             }
         }
-        api.get("admin/plugins") { _, _ in
+        api.get("admin/plugins", APIOperation(
+            "listPlugins", "Every built-in plugin: loaded or not, its version, what it adds, its projections' lag", tag: "Plugins",
+            responses: [.ok(.page(of: .object([
+                "id": .string(), "version": .string(), "state": .oneOf(["enabled", "disabled"]), "contributes": .array(.string()),
+                "projections": .array(.object(["name": .string(), "position": .integer(minimum: 0), "lag": .integer(minimum: 0),
+                                               "lag_seconds": APISchema(json: ["type": "number", "minimum": 0]), "state": .string()])),
+            ], required: ["id", "version", "state"])), "the plugins")])
+        ) { _, _ in
             let items: [JSONValue] = try await report().map { plugin in
                 .object([
                     "id": .string(plugin.id), "version": .string(plugin.version), "state": .string(plugin.enabled ? "enabled" : "disabled"),

@@ -11,7 +11,7 @@ struct PluginRoutes: Sendable {
     let staff: StaffPages
     var store: Store { staff.store }
 
-    func register(api: RouterGroup<CrierRequestContext>, web: RouterGroup<CrierRequestContext>) {
+    func register(api: DocumentedRoutes, web: RouterGroup<CrierRequestContext>) {
         for plugin in host.plugins {
             let services = host.services(for: plugin.id, store: store)
             for route in plugin.routes {
@@ -19,7 +19,10 @@ struct PluginRoutes: Sendable {
                 let method = HTTPRequest.Method(rawValue: route.method.rawValue) ?? .get
                 switch route.kind {
                 case .api:
-                    api.on(RouterPath(path), method: method) { request, context in
+                    // Every API route has one (LoadedPlugin refuses a plugin otherwise).
+                    guard var operation = route.operation else { continue }
+                    operation.id = plugin.id + "." + operation.id
+                    api.on(method, path, operation) { request, context in
                         let caller = try Self.apiCaller(context)
                         return try await Self.withRequest(request, context, route: route, caller: caller, services: services) { plugged in
                             try await respond(try await route.handler(plugged), caller: caller, context: context)

@@ -4,13 +4,15 @@ import Foundation
 import Hummingbird
 
 /// Today: events today and coming up with seats taken, reminders due in the next 24 hours,
-/// unread replies, recent delivery failures, and texts per day for the last 30 days.
+/// unread replies, recent delivery failures, and texts per day over a date range (the last 30 days
+/// unless `?from=&to=` say otherwise), with the range's figures per kind and a CSV of them.
 struct DashboardPage: Sendable {
     let staff: StaffPages
     var store: Store { staff.store }
 
     func register(on web: RouterGroup<CrierRequestContext>) {
-        web.get("/") { _, context in
+        registerDownload(on: web)
+        web.get("/") { request, context in
             let venue = try context.requireVenue()
             let time = try staff.time(context)
             let now = store.clock.now()
@@ -19,15 +21,65 @@ struct DashboardPage: Sendable {
             let failures = try await store.messages.list(venueId: venue.id, filter: MessageFilter(status: .failed, from: now.addingTimeInterval(-7 * 86_400)),
                                                          cursor: nil, limit: 10).items
             let unread = try await store.inbox.list(venueId: venue.id, filter: .unread, cursor: nil, limit: 5).items
-            let days = try await store.messages.perDay(venueId: venue.id, days: 30, zone: venue.timeZone, now: now)
-            return try await staff.render("dashboard", [
+            let query = request.uri.queryParameters
+            var problems: [String: String] = [:]
+            let range: StatisticsRange
+            do {
+                range = try StatisticsRange.read(from: query.get("from"), to: query.get("to"), zone: venue.timeZone, now: now)
+            } catch {
+                if case CrierError.invalid(let errors) = error { problems = errors.fields }
+                range = try StatisticsRange.read(from: nil, to: nil, zone: venue.timeZone, now: now)
+            }
+            let stats = try await store.messages.statistics(venueId: venue.id, range: range)
+            let session = try staff.requireStaff(context)
+            var values: [String: Any] = [
+                "range_from": query.get("from") ?? range.first, "range_to": query.get("to") ?? range.last,
+                "can_download": session.canManage || venue.staffDownloads,
+                "csv_query": "from=\(range.first)&to=\(range.last)",
+                "kind_rows": Self.kindRows(stats), "range_total": Self.figures(stats.total, label: "All texts"),
+                "opt_outs": stats.optOuts, "replies": stats.replies,
                 "events": events.map { EventPages.row($0, time: time) }, "no_events": events.isEmpty,
                 "due": due.count, "due_list": due.prefix(10).map { MessagePages.row($0, time: time) },
                 "failures": failures.map { MessagePages.row($0, time: time) }, "no_failures": failures.isEmpty,
-                "unread": unread.map { ["id": $0.message.id, "from": $0.customerName ?? $0.message.from ?? "", "body": $0.message.body ?? ""] as [String: Any] },
+                "unread_texts": unread.map { ["id": $0.message.id, "from": $0.customerName ?? $0.message.from ?? "", "body": $0.message.body ?? ""] as [String: Any] },
                 "no_unread": unread.isEmpty,
-                "chart": MessageChart(days: days).svg,
-            ], context)
+                "chart": MessageChart(days: stats.days.map { day in
+                    let total = day.total
+                    return DayCount(day: day.start, sent: total.sent, delivered: total.delivered, failed: total.failed)
+                }, first: range.first, last: range.last).svg,
+            ]
+            // A bad date is said beside its field; the default range is shown meanwhile.
+            for (field, problem) in problems { values[field + "_problem"] = problem }
+            return try await staff.render("dashboard", values, context)
         }
+    }
+
+    /// The range's figures as CSV (as `GET /api/v1/stats.csv`), for whoever may download.
+    func registerDownload(on web: RouterGroup<CrierRequestContext>) {
+        web.get("stats.csv") { request, context in
+            let session = try staff.requireStaff(context)
+            let venue = try context.requireVenue()
+            guard session.canManage || venue.staffDownloads else {
+                throw CrierError.forbidden("Only the venue's owners and managers can download these files, unless the venue lets staff too (Settings).")
+            }
+            let query = request.uri.queryParameters
+            let range = try StatisticsRange.read(from: query.get("from"), to: query.get("to"), zone: venue.timeZone, now: store.clock.now())
+            let bytes = StatisticsView.csv(try await store.messages.statistics(venueId: venue.id, range: range), byteOrderMark: true)
+            return Download.response(filename: "stats-\(venue.slug)-\(range.first)-\(range.last).csv", contentType: "text/csv; charset=utf-8") { sink in
+                try await sink.write(bytes)
+            }
+        }
+    }
+
+    /// The range's figures for one kind of text, as the table shows them.
+    static func figures(_ f: DeliveryFigures, label: String) -> [String: Any] {
+        let failures = f.failedBy.sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        return ["label": label, "sent": f.sent, "delivered": f.delivered, "failed": f.failed, "segments": f.segments, "errors": failures,
+                "rate": f.deliveryRate.map { String(format: "%.1f%%", $0 * 100) } ?? "–"]
+    }
+
+    static func kindRows(_ stats: DeliveryStatistics) -> [[String: Any]] {
+        stats.kinds.filter { !$0.value.isEmpty }.sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { figures($0.value, label: MessagePages.kindName($0.key)) }
     }
 }

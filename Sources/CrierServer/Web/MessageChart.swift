@@ -2,9 +2,13 @@ import CrierStore
 import Foundation
 
 /// Texts per day as a small SVG bar chart, drawn on the server (no JavaScript, no external
-/// assets): for each day, bars for sent, delivered and failed. Only numbers go into it.
+/// assets): for each day, bars for sent, delivered and failed. Only numbers and the range's
+/// YYYY-MM-DD dates go into it.
 struct MessageChart {
     let days: [DayCount]
+    /// The first and last day's dates, under the chart's ends.
+    var first = "30 days ago"
+    var last = "today"
     static let width = 600.0, height = 160.0, bottom = 20.0
 
     /// A coordinate with one decimal.
@@ -27,11 +31,11 @@ struct MessageChart {
         }
         let total = days.reduce(0) { $0 + $1.sent }, delivered = days.reduce(0) { $0 + $1.delivered }, failed = days.reduce(0) { $0 + $1.failed }
         return """
-            <svg class="chart" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" role="img" aria-label="Texts per day, last \(days.count) days: \(total) sent, \(delivered) delivered, \(failed) failed">\
+            <svg class="chart" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" role="img" aria-label="Texts per day, \(first) to \(last): \(total) sent, \(delivered) delivered, \(failed) failed">\
             <line x1="0" y1="\(Self.height - Self.bottom)" x2="\(Self.width)" y2="\(Self.height - Self.bottom)" stroke="#d5dbe1"/>\
             \(marks)\
-            <text x="4" y="\(Self.height - 5)" font-size="11" fill="#5d6b78">30 days ago</text>\
-            <text x="\(Self.width - 4)" y="\(Self.height - 5)" font-size="11" fill="#5d6b78" text-anchor="end">today</text>\
+            <text x="4" y="\(Self.height - 5)" font-size="11" fill="#5d6b78">\(first)</text>\
+            <text x="\(Self.width - 4)" y="\(Self.height - 5)" font-size="11" fill="#5d6b78" text-anchor="end">\(last)</text>\
             <text x="4" y="12" font-size="11" fill="#5d6b78">max \(top)/day</text></svg>
             """
     }

@@ -18,7 +18,7 @@ struct WebRoutes: Sendable {
     /// The loaded plugins: their pages, navigation entries and customer-page panels.
     let plugins: PluginHost
 
-    func register(on router: Router<CrierRequestContext>, api: RouterGroup<CrierRequestContext>) {
+    func register(on router: Router<CrierRequestContext>, api: DocumentedRoutes) {
         let css = pages.stylesheet
         router.get("static/crier.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],

@@ -25,8 +25,24 @@ struct WebhookRoutes: Sendable {
     /// Webhook bodies are small forms or JSON; anything bigger is not from a provider.
     static let maxBody = 64 * 1024
 
-    func register(on router: Router<CrierRequestContext>) {
-        router.post("webhooks/:provider/:kind") { request, context in try await handle(request, context) }
+    func register(on router: DocumentedRoutes) {
+        router.post("webhooks/:provider/:kind", operation) { request, context in try await handle(request, context) }
+    }
+
+    /// One route for every provider: each signs and words its requests its own way.
+    var operation: APIOperation {
+        // Each provider's acknowledgement, as it words one (TwiML, or empty text).
+        let answers = Set(providers.values.flatMap { hooks in WebhookKind.allCases.map { hooks.answer(replies: [], kind: $0).contentType } })
+        return APIOperation(
+            "receiveWebhook", "A provider's inbound text or delivery report", details:
+                "The URL to give the provider, with the venue's number; the provider's signature is checked before anything is read.",
+            tag: "Webhooks",
+            parameters: [.path("provider", .oneOf(providers.keys.sorted())), .path("kind", .oneOf(WebhookKind.allCases.map(\.rawValue)))],
+            body: APIBody(.anyObject, contentTypes: ["application/x-www-form-urlencoded", "application/json"]),
+            responses: answers.sorted().map { APIResponse(200, "stored; the provider's acknowledgement", schema: .string(), contentType: $0) } + [
+                .error(400, "malformed_webhook: not the provider's shape"),
+                .error(404, "no such provider, or no venue uses this number with it"),
+            ])
     }
 
     func handle(_ request: Request, _ context: CrierRequestContext) async throws -> Response {

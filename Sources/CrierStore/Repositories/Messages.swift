@@ -81,36 +81,6 @@ public struct Messages: Sendable {
         }
     }
 
-    /// Outbound texts per local day for the last `days` days, oldest first: how many went out, how
-    /// many were delivered, how many failed. Days are cut at `zone`'s offset now (one hour off across
-    /// a DST change: fine for a chart).
-    public func perDay(venueId: Int64, days: Int, zone: TimeZone, now: Date) async throws -> [DayCount] {
-        let offset = Int64(zone.secondsFromGMT(for: now)) * 1000
-        let today = (now.millisecondsSince1970 + offset) / 86_400_000
-        let first = today - Int64(days - 1)
-        let rows = try await store.engine.read { db in
-            try await db.raw("""
-                SELECT day, status, COUNT(*) AS n FROM (
-                    SELECT (sent_at + \(bind: offset)) / 86400000 AS day, status FROM messages
-                    WHERE venue_id = \(bind: venueId) AND direction = 'out' AND sent_at >= \(bind: first * 86_400_000 - offset)
-                ) AS sent GROUP BY day, status
-                """).all()
-        }
-        var counts = (first...today).map { DayCount(day: Date(millisecondsSince1970: $0 * 86_400_000 - offset)) }
-        for row in rows {
-            let index = Int(try row.decode(column: "day", as: Int64.self) - first)
-            guard counts.indices.contains(index) else { continue }
-            let n = try row.decode(column: "n", as: Int.self)
-            counts[index].sent += n
-            switch MessageStatus(rawValue: try row.decode(column: "status", as: String.self)) {
-            case .delivered: counts[index].delivered += n
-            case .failed, .undelivered: counts[index].failed += n
-            default: break
-            }
-        }
-        return counts
-    }
-
     /// One message with its attempts, oldest first.
     public func get(venueId: Int64, id: Int64) async throws -> (message: Message, attempts: [MessageAttempt]) {
         try await store.engine.read { db in
