@@ -42,6 +42,12 @@ public enum EventTime {
         return date
     }
 
+    /// A `YYYY-MM-DD` exactly as a date input sends it (ten characters: `day` alone would take
+    /// 2026-1-5), as that day's start in the zone.
+    public static func dateInput(_ text: String, in zone: TimeZone) -> Date? {
+        text.count == 10 ? day(text, in: zone) : nil
+    }
+
     /// `YYYY-MM-DDTHH:MM` in the zone: the value of an HTML `datetime-local` input.
     public static func local(_ date: Date, in zone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -31,17 +31,17 @@ struct MessageLogStoreTests {
             let zone = TimeZone(identifier: "America/New_York")!
             let range = try StatisticsRange.read(from: nil, to: nil, zone: zone, now: testNow)
             let stats = try await store.messages.statistics(venueId: venue.id, range: range)
-            let days = stats.days.map { DayCount(day: $0.start, sent: $0.total.sent, delivered: $0.total.delivered, failed: $0.total.failed) }
+            let days = stats.days.map(\.total)
             #expect(days.count == 30)
-            #expect(days[29] == DayCount(day: days[29].day, sent: 2, delivered: 1, failed: 0))
-            #expect(days[28] == DayCount(day: days[28].day, sent: 1, delivered: 0, failed: 1))
+            #expect((days[29].sent, days[29].delivered, days[29].failed) == (2, 1, 0))
+            #expect((days[28].sent, days[28].delivered, days[28].failed) == (1, 0, 1))
             #expect(days.dropLast(2).allSatisfy { $0.sent == 0 })
             #expect(stats.replies == 2)
             // A local day starts at local midnight.
-            #expect(days[29].day == Date(millisecondsSince1970: now - 7 * hour))
+            #expect(stats.days[29].start == Date(millisecondsSince1970: now - 7 * hour))
 
             let today = try await store.messages.list(
-                venueId: venue.id, filter: MessageFilter(from: days[29].day, until: days[29].day.addingTimeInterval(86_400)), cursor: nil, limit: 50)
+                venueId: venue.id, filter: MessageFilter(from: stats.days[29].start, until: stats.days[29].start.addingTimeInterval(86_400)), cursor: nil, limit: 50)
             #expect(today.items.map(\.status).sorted { $0.rawValue < $1.rawValue } == [.delivered, .received, .received, .sent])
             #expect(try await store.inbox.unreadCount(venueId: venue.id) == 2)
         }

@@ -34,8 +34,7 @@ struct ContactFilter: Sendable, Equatable {
         filter.optedOut = flag("opted_out", query, &errors)
         filter.upcoming = flag("upcoming", query, &errors)
         if let text = query["inactive_since"], !text.isEmpty {
-            // Exactly ten characters, as a date input sends; EventTime.day alone would take 2026-1-5.
-            if text.count == 10, let date = EventTime.day(text, in: zone) {
+            if let date = EventTime.dateInput(text, in: zone) {
                 filter.inactiveSince = Int64(date.timeIntervalSince1970 * 1000)
             } else {
                 errors.add("inactive_since", "must be a date as YYYY-MM-DD")

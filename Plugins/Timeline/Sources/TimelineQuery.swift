@@ -26,8 +26,7 @@ struct TimelineFilter: Sendable, Equatable {
         calendar.timeZone = zone
         for name in ["from", "to"] {
             guard let text = query[name], !text.isEmpty else { continue }
-            // Exactly ten characters, as a date input sends; EventTime.day alone would take 2026-1-5.
-            guard text.count == 10, let day = EventTime.day(text, in: zone) else {
+            guard let day = EventTime.dateInput(text, in: zone) else {
                 errors.add(name, "must be a date as YYYY-MM-DD")
                 continue
             }

@@ -20,7 +20,7 @@ public struct StatisticsRange: Sendable, Equatable {
         var errors = FieldErrors()
         func day(_ name: String, _ text: String?) -> Date? {
             guard let text, !text.isEmpty else { return nil }
-            guard text.count == 10, let date = EventTime.day(text, in: zone) else {
+            guard let date = EventTime.dateInput(text, in: zone) else {
                 errors.add(name, "must be a date as YYYY-MM-DD")
                 return nil
             }

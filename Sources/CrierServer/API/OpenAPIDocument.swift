@@ -109,20 +109,4 @@ enum OpenAPIDocument {
     static func pathParameters(_ path: String) -> [String] {
         path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) }
     }
-
-    /// What is wrong with the routes' descriptions: an operation id used twice, a path parameter
-    /// the operation does not describe or one it describes that the path lacks.
-    static func problems(_ routes: [DocumentedRoute]) -> [String] {
-        var problems: [String] = []
-        var seen: [String: String] = [:]
-        for route in routes {
-            let name = "\(route.method) \(route.path)"
-            if let other = seen.updateValue(name, forKey: route.operation.id) { problems.append("\(name): operationId \(route.operation.id) is also \(other)'s") }
-            let inPath = Set(pathParameters(route.path))
-            let described = Set(route.operation.parameters.filter { $0.location == .path }.map(\.name))
-            for missing in inPath.subtracting(described) { problems.append("\(name): path parameter \(missing) is not described") }
-            for extra in described.subtracting(inPath) { problems.append("\(name): describes path parameter \(extra), which the path lacks") }
-        }
-        return problems
-    }
 }

@@ -28,10 +28,8 @@ struct StatisticsRoutes {
             responses: [.file("text/csv", "CSV with a header row")])
         ) { request, context in
             let venue = try context.requireVenue()
-            let stats = try await statistics(request, venue: venue)
-            let bytes = StatisticsView.csv(stats, byteOrderMark: PluginRequest.isOn(request.uri.queryParameters.get("bom")))
-            return Download.response(filename: "stats-\(venue.slug)-\(stats.range.first)-\(stats.range.last).csv",
-                                     contentType: "text/csv; charset=utf-8") { sink in try await sink.write(bytes) }
+            return StatisticsView.download(
+                try await statistics(request, venue: venue), venue: venue, byteOrderMark: PluginRequest.isOn(request.uri.queryParameters.get("bom")))
         }
     }
 

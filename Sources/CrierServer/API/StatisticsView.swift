@@ -1,6 +1,7 @@
 import CrierCore
 import CrierPluginKit
 import Foundation
+import Hummingbird
 
 /// Delivery statistics as the API and the CSV show them (one shape for both, so they agree).
 enum StatisticsView {
@@ -57,6 +58,13 @@ enum StatisticsView {
         }
         out += writer.record(row("\(stats.range.first)..\(stats.range.last)", "all", stats.total, optOuts: stats.optOuts, replies: stats.replies))
         return out
+    }
+
+    /// The CSV as a download named for the venue and the range.
+    static func download(_ stats: DeliveryStatistics, venue: Venue, byteOrderMark: Bool) -> Response {
+        let bytes = csv(stats, byteOrderMark: byteOrderMark)
+        return Download.response(filename: "stats-\(venue.slug)-\(stats.range.first)-\(stats.range.last).csv",
+                                 contentType: "text/csv; charset=utf-8") { sink in try await sink.write(bytes) }
     }
 
     static let figuresSchema = APISchema.object([

@@ -98,7 +98,7 @@ struct PluginRoutes: Sendable {
     /// is refused here, for every plugin's every CSV, before a byte of it is read.
     func respond(_ response: PluginResponse, caller: PluginCaller, context: CrierRequestContext) async throws -> Response {
         if case .download = response, !caller.canDownload {
-            throw CrierError.forbidden("Only the venue's owners and managers can download these files, unless the venue lets staff too (Settings).")
+            throw StaffPages.downloadRefused
         }
         switch response {
         case .json(_, 204):

@@ -34,7 +34,7 @@ struct DashboardPage: Sendable {
             let session = try staff.requireStaff(context)
             var values: [String: Any] = [
                 "range_from": query.get("from") ?? range.first, "range_to": query.get("to") ?? range.last,
-                "can_download": session.canManage || venue.staffDownloads,
+                "can_download": StaffPages.mayDownload(session, venue: venue),
                 "csv_query": "from=\(range.first)&to=\(range.last)",
                 "kind_rows": Self.kindRows(stats), "range_total": Self.figures(stats.total, label: "All texts"),
                 "opt_outs": stats.optOuts, "replies": stats.replies,
@@ -43,10 +43,7 @@ struct DashboardPage: Sendable {
                 "failures": failures.map { MessagePages.row($0, time: time) }, "no_failures": failures.isEmpty,
                 "unread_texts": unread.map { ["id": $0.message.id, "from": $0.customerName ?? $0.message.from ?? "", "body": $0.message.body ?? ""] as [String: Any] },
                 "no_unread": unread.isEmpty,
-                "chart": MessageChart(days: stats.days.map { day in
-                    let total = day.total
-                    return DayCount(day: day.start, sent: total.sent, delivered: total.delivered, failed: total.failed)
-                }, first: range.first, last: range.last).svg,
+                "chart": MessageChart(days: stats.days.map(\.total), first: range.first, last: range.last).svg,
             ]
             // A bad date is said beside its field; the default range is shown meanwhile.
             for (field, problem) in problems { values[field + "_problem"] = problem }
@@ -59,15 +56,11 @@ struct DashboardPage: Sendable {
         web.get("stats.csv") { request, context in
             let session = try staff.requireStaff(context)
             let venue = try context.requireVenue()
-            guard session.canManage || venue.staffDownloads else {
-                throw CrierError.forbidden("Only the venue's owners and managers can download these files, unless the venue lets staff too (Settings).")
-            }
+            guard StaffPages.mayDownload(session, venue: venue) else { throw StaffPages.downloadRefused }
             let query = request.uri.queryParameters
             let range = try StatisticsRange.read(from: query.get("from"), to: query.get("to"), zone: venue.timeZone, now: store.clock.now())
-            let bytes = StatisticsView.csv(try await store.messages.statistics(venueId: venue.id, range: range), byteOrderMark: true)
-            return Download.response(filename: "stats-\(venue.slug)-\(range.first)-\(range.last).csv", contentType: "text/csv; charset=utf-8") { sink in
-                try await sink.write(bytes)
-            }
+            // Excel is what staff open it in.
+            return StatisticsView.download(try await store.messages.statistics(venueId: venue.id, range: range), venue: venue, byteOrderMark: true)
         }
     }
 

@@ -1,11 +1,12 @@
-import CrierStore
+import CrierCore
 import Foundation
 
 /// Texts per day as a small SVG bar chart, drawn on the server (no JavaScript, no external
 /// assets): for each day, bars for sent, delivered and failed. Only numbers and the range's
 /// YYYY-MM-DD dates go into it.
 struct MessageChart {
-    let days: [DayCount]
+    /// Each day's texts, oldest first.
+    let days: [DeliveryFigures]
     /// The first and last day's dates, under the chart's ends.
     var first = "30 days ago"
     var last = "today"

@@ -95,11 +95,17 @@ struct StaffPages: Sendable {
     /// The signed-in staff member as a plugin sees them: the venue in view and every venue they belong to.
     func caller(_ context: CrierRequestContext, session: StaffSession) async throws -> PluginCaller {
         let venueIds = try await store.staff.memberships(userId: session.userId).map(\.venueId)
-        let staffDownloads = try context.requireVenue().staffDownloads
         return PluginCaller(
             venueId: session.venueId, venueIds: venueIds, actor: context.actor, actorName: session.email, role: session.role, canWrite: true,
-            csrfToken: session.csrfToken, canDownload: session.canManage || staffDownloads)
+            csrfToken: session.csrfToken, canDownload: Self.mayDownload(session, venue: try context.requireVenue()))
     }
+
+    /// CSV downloads are for owners and managers, and for the staff role when the venue allows it.
+    static func mayDownload(_ session: StaffSession, venue: Venue) -> Bool { session.canManage || venue.staffDownloads }
+
+    /// What a caller who may not download is told, for every CSV (core and plugins').
+    static let downloadRefused = CrierError.forbidden(
+        "Only the venue's owners and managers can download these files, unless the venue lets staff too (Settings).")
 
     func requireStaff(_ context: CrierRequestContext) throws -> StaffSession {
         guard let staff = context.staff else { throw CrierError.forbidden("Log in first.") }

@@ -26,22 +26,6 @@ public struct MessageFilter: Sendable {
     }
 }
 
-/// Texts that went out on one day, and how they ended.
-public struct DayCount: Sendable, Equatable {
-    /// The day's start.
-    public var day: Date
-    public var sent = 0
-    public var delivered = 0
-    public var failed = 0
-
-    public init(day: Date, sent: Int = 0, delivered: Int = 0, failed: Int = 0) {
-        self.day = day
-        self.sent = sent
-        self.delivered = delivered
-        self.failed = failed
-    }
-}
-
 /// One try at handing a message to the provider.
 public struct MessageAttempt: Sendable, Equatable {
     public var attempt: Int
