@@ -34,15 +34,17 @@ public struct ServerSettings: Sendable {
 public enum CrierServer {
     /// The router with every route and middleware; tests drive it through HummingbirdTesting.
     /// With `testClock`, `/api/v1/test-clock` exists and moves it; `dispatcher` sends what becomes due.
-    /// `bcryptCost` hashes staff passwords set in the web form (12; tests may lower it).
+    /// `bcryptCost` hashes staff passwords set in the web form (12; tests may lower it). `checkTemplates`
+    /// (tests) answers 500 for a page whose template looks up a name outside its view.
     public static func router(
         store: Store, registry: PrometheusCollectorRegistry, dispatcher: Dispatcher? = nil, testClock: ManualClock? = nil,
-        publicURL: String? = nil, bcryptCost: UInt8 = 12, plugins: PluginHost? = nil
+        publicURL: String? = nil, bcryptCost: UInt8 = 12, plugins: PluginHost? = nil, checkTemplates: Bool = false
     ) throws -> Router<CrierRequestContext> {
         let plugins = plugins ?? .none(logger: store.logger)
         let router = Router(context: CrierRequestContext.self)
         let pages = try WebPages()
         router.add(middleware: AccessLog(logger: store.logger))
+        if checkTemplates { router.add(middleware: TemplateCheck()) }
         router.add(middleware: SecurityHeaders(publicURL: dispatcher?.publicURL ?? publicURL))
         // Filled in below, once every route is there.
         let known = KnownRoutes()
@@ -99,7 +101,9 @@ public enum CrierServer {
         projections.interval = min(settings.pollInterval, .milliseconds(250))
         return Application(
             router: try router(
-                store: store, registry: registry, dispatcher: dispatcher, testClock: testClock, publicURL: settings.publicURL, plugins: plugins),
+                store: store, registry: registry, dispatcher: dispatcher, testClock: testClock, publicURL: settings.publicURL, plugins: plugins,
+                // A server under test also refuses pages whose templates look outside their views.
+                checkTemplates: testClock != nil),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "crier"),
             services: [ReminderService(dispatcher: dispatcher, interval: settings.pollInterval, logger: logger), projections,
                        RetentionService(store: store, logger: logger),

@@ -24,7 +24,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("poll-interval"), help: "Seconds between scheduler passes (env CRIER_POLL_INTERVAL, default 2).")
     var pollInterval: Double?
 
-    @Flag(name: .customLong("test-clock"), help: "Take every 'now' from a clock moved by POST /api/v1/test-clock (for tests only).")
+    @Flag(name: .customLong("test-clock"), help: "Take every 'now' from a clock moved by POST /api/v1/test-clock, and answer 500 for a page whose template looks outside its view (for tests only).")
     var testClock = false
 
     func run() async throws {

@@ -37,7 +37,7 @@ struct SettingsPageTests {
         try await WebHarness.run(engine) { web in
             let bad = try await web.post("/settings/provider", [("provider", "twilio"), ("settings.account_sid", "nope"), ("settings.auth_token", "")])
             #expect(bad.status == .unprocessableContent)
-            #expect(bad.html.contains(#"id="settings.account_sid-error""#) && bad.html.contains(#"value="nope""#))
+            #expect(bad.html.contains(#"id="twilio-account_sid-error""#) && bad.html.contains(#"value="nope""#))
             #expect(try await web.store.venues.provider(venueId: web.venue.id).id == "console")
             let sid = "AC" + String(repeating: "a", count: 32), token = "secret-token-0123456789abcdef9876"
             let saved = try await web.post("/settings/provider", [

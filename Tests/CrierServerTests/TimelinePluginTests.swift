@@ -124,7 +124,7 @@ struct TimelinePluginTests {
             let manager = try await web.colleague(.manager, email: "max@crown.test")
             #expect(try await manager.post("/plugins/timeline/notes/\(noteId)", [("body", "=SUM(A1) call back today")]).status == .seeOther)
             let notes = try await web.get(base + "?kind=notes")
-            #expect(notes.matches(#"> (Note by [^<]+)\s"#) == ["Note by sam@crown.test", "Note by owner@crown.test"])
+            #expect(notes.matches(#"> (Note by [^<\s]+)"#) == ["Note by sam@crown.test", "Note by owner@crown.test"])
             #expect(notes.count("=SUM(A1) call back today") >= 1 && notes.count("(edited by max@crown.test)") == 1)
 
             // Filters by kind and dates; bad ones are refused by name.

@@ -47,7 +47,7 @@ struct WebHarness: Sendable {
             let dispatcher = try Dispatcher(store: store, providers: [ConsoleProvider(write: { _ in }), TwilioProvider()], publicURL: nil,
                                             logger: Logger(label: "web-test"))
             let app = Application(router: try CrierServer.router(
-                store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher, bcryptCost: 4, plugins: host))
+                store: store, registry: PrometheusCollectorRegistry(), dispatcher: dispatcher, bcryptCost: 4, plugins: host, checkTemplates: true))
             try await app.test(.router) { client in
                 var web = try await WebHarness.signedIn(client: client, store: store, venue: venue, user: owner)
                 web.plugins = host

@@ -196,7 +196,7 @@ def test_a_venue_is_run_from_the_browser(server_factory, chromium):
     chromium.find_element(By.XPATH, "//summary[normalize-space()='twilio']").click()
     form = chromium.find_element(By.XPATH, "//form[input[@name='provider' and @value='twilio']]")
     for key, value in TWILIO.items():
-        form.find_element(By.ID, f"settings.{key}").send_keys(value)
+        form.find_element(By.ID, f"twilio-{key}").send_keys(value)
     me.click(form.find_element(By.TAG_NAME, "button"))
     assert "Provider settings saved." in me.text and "twilio (in use)" in me.text
     assert TWILIO["auth_token"] not in chromium.page_source

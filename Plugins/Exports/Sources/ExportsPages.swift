@@ -29,26 +29,22 @@ struct ExportsPages: Sendable {
             try await db.select().columns("id", "filename", "byte_count", "created_at").from("export_uploads")
                 .where("venue_id", .equal, venueId).orderBy("id", .descending).all()
         }
-        let data: [String: Any] = [
-            "has_staged": !staged.isEmpty,
-            "csrf_token": caller.csrfToken ?? "", "max_size": ImportUploads.size(uploads.maxBytes),
-            "problem": problem ?? "", "has_problem": problem != nil,
-            "kinds": ExportKind.allCases.map { kind in
-                ["kind": kind.rawValue, "title": kind.title, "bookings": kind == .bookings] as [String: Any]
+        let csrf = caller.csrfToken ?? ""
+        let choices = events.sorted { $0.startsAt > $1.startsAt }.map { ExportsOverview.EventChoice(id: $0.id, label: "\($0.name), \(time.text($0.startsAt))") }
+        let view = ExportsOverview(
+            csrfToken: csrf, maxSize: ImportUploads.size(uploads.maxBytes), problem: problem,
+            kinds: ExportKind.allCases.map { kind in
+                .init(kind: kind.rawValue, title: kind.title, bookings: kind == .bookings, events: kind == .bookings ? choices : [])
             },
-            "events": events.sorted { $0.startsAt > $1.startsAt }.map { event in
-                ["id": event.id, "label": "\(event.name), \(time.text(event.startsAt))"] as [String: Any]
+            contacts: services.loadedPlugins.contains("contacts"),
+            staged: try staged.map { row in
+                .init(id: try row.decode(column: "id", as: Int64.self), filename: try row.decode(column: "filename", as: String.self),
+                      size: ImportUploads.size(try row.decode(column: "byte_count", as: Int.self)),
+                      when: time.text(Date(timeIntervalSince1970: Double(try row.decode(column: "created_at", as: Int64.self)) / 1000)),
+                      csrfToken: csrf)
             },
-            "contacts": services.loadedPlugins.contains("contacts"),
-            "staged": try staged.map { row in
-                [
-                    "id": try row.decode(column: "id", as: Int64.self), "filename": try row.decode(column: "filename", as: String.self),
-                    "size": ImportUploads.size(try row.decode(column: "byte_count", as: Int.self)),
-                    "when": time.text(Date(timeIntervalSince1970: Double(try row.decode(column: "created_at", as: Int64.self)) / 1000)),
-                ] as [String: Any]
-            },
-        ]
-        return .page(title: "Exports and import", html: templates.render("exports", data), status: problem == nil ? 200 : 422)
+            hasStaged: !staged.isEmpty)
+        return .page(title: "Exports and import", html: templates.render("exports", view), status: problem == nil ? 200 : 422)
     }
 
     func download(_ request: PluginRequest) async throws -> PluginResponse {
@@ -86,7 +82,7 @@ struct ExportsPages: Sendable {
             mapping = try ImportMapping.read(form, header: header)
         } catch CrierError.invalid(let errors) {
             var page = render(upload, file: file, mapping: ImportMapping.guess(header), skip: skip, caller: caller, choices: form)
-            page["errors"] = errors.fields.sorted { $0.key < $1.key }.map { ["field": $0.key, "message": $0.value] }
+            page.errors = errors.fields.sorted { $0.key < $1.key }.map { .init(field: $0.key, message: $0.value) }
             return .page(title: "Import customers", html: templates.render("import", page), status: 422)
         }
         let dryRun = form["action"] != "import"
@@ -95,14 +91,11 @@ struct ExportsPages: Sendable {
             skipInvalid: skip, dryRun: dryRun, actor: caller.actor, progress: nil)
         if !dryRun && report.created > 0 { try await uploads.discard(upload.id, venueId: caller.venueId, services: services) }
         var page = render(upload, file: file, mapping: mapping, skip: skip, caller: caller)
-        page["report"] = [
-            "summary": ImportReportView.summary(report, dryRun: dryRun, skipInvalid: skip),
-            "problems": report.problems.map { problem in
-                ["line": problem.line, "messages": problem.fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")]
-            },
-            "has_problems": !report.problems.isEmpty,
-        ] as [String: Any]
-        page["done"] = !dryRun && report.created > 0
+        let problems = report.problems.map { problem in
+            ImportPage.Report.Problem(line: problem.line, messages: problem.fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; "))
+        }
+        page.report = .init(summary: ImportReportView.summary(report, dryRun: dryRun, skipInvalid: skip), problems: problems, hasProblems: !problems.isEmpty)
+        page.done = !dryRun && report.created > 0
         let refused = !dryRun && report.created == 0 && !report.problems.isEmpty
         return .page(title: "Import customers", html: templates.render("import", page), status: refused ? 422 : 200)
     }
@@ -116,20 +109,16 @@ struct ExportsPages: Sendable {
     func render(
         _ upload: ImportUpload, file: CheckedCSV, mapping: ImportMapping, skip: Bool, caller: PluginCaller,
         choices: [String: String] = [:]
-    ) -> [String: Any] {
+    ) -> ImportPage {
         let header = file.header
-        return [
-            "id": upload.id, "filename": upload.filename, "rows": file.rows, "csrf_token": caller.csrfToken ?? "",
-            "header": header, "preview": file.preview.map { ["line": $0.line, "cells": $0.fields] as [String: Any] },
-            "skip": skip,
-            "fields": ImportField.allCases.map { field in
+        return ImportPage(
+            id: upload.id, filename: upload.filename, rows: file.rows, csrfToken: caller.csrfToken ?? "",
+            header: header, preview: file.preview.map { .init(line: $0.line, cells: $0.fields) }, skip: skip,
+            fields: ImportField.allCases.map { field in
                 let chosen = choices[field.rawValue] ?? mapping.columns[field].map { header[$0] } ?? ""
-                return [
-                    "name": field.rawValue, "label": field.label, "required": field.isRequired,
-                    "options": [["value": "", "label": "(not imported)", "selected": chosen.isEmpty]]
-                        + header.map { ["value": $0, "label": $0, "selected": $0 == chosen] },
-                ] as [String: Any]
-            },
-        ]
+                return .init(name: field.rawValue, label: field.label, required: field.isRequired,
+                             options: [.init(value: "", label: "(not imported)", selected: chosen.isEmpty)]
+                                 + header.map { .init(value: $0, label: $0, selected: $0 == chosen) })
+            })
     }
 }

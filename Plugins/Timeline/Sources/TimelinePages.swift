@@ -43,39 +43,37 @@ struct TimelinePages: Sendable {
         let customer = try await TimelineNotes.requireCustomer(try request.id("customer_id", of: "customer"), caller, services)
         let zone = try await services.records.timeZone(venueId: caller.venueId)
         let title = "Timeline: \(customer.firstName) \(customer.lastName)"
-        var data: [String: Any] = [
-            "customer_id": customer.id, "name": "\(customer.firstName) \(customer.lastName)", "csrf_token": caller.csrfToken ?? "",
-            "from": request.query["from"] ?? "", "to": request.query["to"] ?? "",
-            "kinds": [["value": "", "label": "Everything", "selected": (request.query["kind"] ?? "").isEmpty]]
-                + TimelineGroup.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": request.query["kind"] == $0.rawValue] },
-            "note_error": problem?.message ?? "", "has_note_error": problem != nil, "note_body": problem?.body ?? "",
-        ]
+        var view = TimelinePage(
+            customerId: customer.id, name: "\(customer.firstName) \(customer.lastName)", csrfToken: caller.csrfToken ?? "",
+            from: request.query["from"] ?? "", to: request.query["to"] ?? "",
+            kinds: [.init(value: "", label: "Everything", selected: (request.query["kind"] ?? "").isEmpty)]
+                + TimelineGroup.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: request.query["kind"] == $0.rawValue) },
+            noteError: problem?.message, noteBody: problem?.body ?? "", canDownload: caller.canDownload)
         let filter: TimelineFilter
         do {
             filter = try TimelineFilter.read(request.query, venueId: caller.venueId, customerId: customer.id, zone: zone)
         } catch CrierError.invalid(let errors) {
-            data["errors"] = errors.fields.sorted { $0.key < $1.key }.map { ["field": $0.key, "message": $0.value] }
-            return .page(title: title, html: templates.render("timeline", data), status: 422)
+            view.errors = errors.fields.sorted { $0.key < $1.key }.map { .init(field: $0.key, message: $0.value) }
+            return .page(title: title, html: templates.render("timeline", view), status: 422)
         }
         let page = try await services.database.read { db in
             try await TimelineList.page(db, filter, cursor: request.query["cursor"], limit: Self.pageSize)
         }
         let views = try await TimelineView.make(page.rows, venueId: caller.venueId, services: services)
-        data["days"] = Self.days(views, zone: zone, caller: caller)
-        data["none"] = views.isEmpty
+        view.days = Self.days(views, zone: zone, caller: caller)
+        view.none = views.isEmpty
         var query = request.query
         query["cursor"] = nil
         let base = "/plugins/timeline/customers/\(customer.id)"
-        data["can_download"] = caller.canDownload
-        data["export"] = base + "/export?" + FormBody.encode(Self.sorted(query))
+        view.export = base + "/export?" + FormBody.encode(Self.sorted(query))
         query["bom"] = "1"
-        data["export_excel"] = base + "/export?" + FormBody.encode(Self.sorted(query))
+        view.exportExcel = base + "/export?" + FormBody.encode(Self.sorted(query))
         query["bom"] = nil
         if let next = page.next {
             query["cursor"] = next
-            data["next"] = base + "?" + FormBody.encode(Self.sorted(query))
+            view.next = base + "?" + FormBody.encode(Self.sorted(query))
         }
-        return .page(title: title, html: templates.render("timeline", data), status: problem == nil ? 200 : 422)
+        return .page(title: title, html: templates.render("timeline", view), status: problem == nil ? 200 : 422)
     }
 
     func panel(customerId: Int64, caller: PluginCaller, services: PluginServices) async throws -> String {
@@ -84,36 +82,33 @@ struct TimelinePages: Sendable {
         let zone = try await services.records.timeZone(venueId: caller.venueId)
         let time = TimelineTime(zone: zone)
         let rows = try await TimelineView.make(page.rows, venueId: caller.venueId, services: services).map { view in
-            ["when": time.dayAndTime(view.row.at), "what": view.what, "body": view.body ?? "", "status": view.row.item?.status ?? ""]
+            TimelinePanel.Row(when: time.dayAndTime(view.row.at), what: view.what, body: view.body, status: view.row.item?.status)
         }
-        return templates.render("timeline_panel", ["rows": rows, "none": rows.isEmpty, "link": "/plugins/timeline/customers/\(customerId)"])
+        return templates.render("timeline_panel", TimelinePanel(rows: rows, none: rows.isEmpty, link: "/plugins/timeline/customers/\(customerId)"))
     }
 
     /// Rows under a heading per day in the venue's zone, newest day first (the rows' own order).
-    static func days(_ views: [TimelineView], zone: TimeZone, caller: PluginCaller) -> [[String: Any]] {
+    static func days(_ views: [TimelineView], zone: TimeZone, caller: PluginCaller) -> [TimelinePage.Day] {
         let time = TimelineTime(zone: zone)
-        var days: [[String: Any]] = []
-        var current = "", rows: [[String: Any]] = []
+        var days: [TimelinePage.Day] = []
+        var current = "", rows: [TimelinePage.Row] = []
         for view in views {
             let day = time.day(view.row.at)
             if day != current, !rows.isEmpty {
-                days.append(["day": current, "rows": rows])
+                days.append(.init(day: current, rows: rows))
                 rows = []
             }
             current = day
-            var row: [String: Any] = [
-                "time": time.time(view.row.at), "what": view.what, "body": view.body ?? "", "group": view.group.rawValue,
-                "status": view.row.item?.status ?? "", "error_code": view.row.item?.errorCode ?? "",
-            ]
-            if let note = view.row.note {
-                row["note"] = [
-                    "id": note.id, "body": note.body, "may_change": TimelineNotes.mayChange(note, caller),
-                    "edited": note.updatedAt != note.createdAt || note.editedBy != nil, "edited_by": note.editedBy ?? "", "csrf_token": caller.csrfToken ?? "",
-                ] as [String: Any]
-            }
-            rows.append(row)
+            // A note has no delivery status: its row says so (nil), rather than leaving the name out.
+            rows.append(TimelinePage.Row(
+                time: time.time(view.row.at), what: view.what, body: view.body, group: view.group.rawValue,
+                status: view.row.item?.status, errorCode: view.row.item?.errorCode,
+                note: view.row.note.map { note in
+                    .init(id: note.id, body: note.body, mayChange: TimelineNotes.mayChange(note, caller),
+                          edited: note.updatedAt != note.createdAt || note.editedBy != nil, editedBy: note.editedBy, csrfToken: caller.csrfToken ?? "")
+                }))
         }
-        if !rows.isEmpty { days.append(["day": current, "rows": rows]) }
+        if !rows.isEmpty { days.append(.init(day: current, rows: rows)) }
         return days
     }
 

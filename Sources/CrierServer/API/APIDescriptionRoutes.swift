@@ -19,60 +19,88 @@ struct APIDescriptionRoutes: Sendable {
             "apiDocs", "This API's description as a page to read", tag: "Operations",
             responses: [.file("text/html", "the page")])
         ) { _, _ in
-            pages.render("api_docs", APIDocsPage.values(catalog.all), chrome: WebPages.Chrome(csrfToken: ""))
+            pages.render("api_docs", APIDocsPage(catalog.all), chrome: WebPages.Chrome(csrfToken: ""))
         }
     }
 }
 
 /// What `/api/docs` shows: the operations by tag, each with its parameters, body and answers, then
 /// the shared shapes they refer to.
-enum APIDocsPage {
-    static func values(_ routes: [DocumentedRoute]) -> [String: Any] {
+struct APIDocsPage: Encodable {
+    struct Section: Encodable {
+        var tag, anchor: String
+        var operations: [Operation]
+    }
+    struct Link: Encodable { var tag, anchor: String }
+    struct Operation: Encodable {
+        var method, path, summary, id, access: String
+        var details: String?
+        var parameters: [Parameter]
+        var hasParameters: Bool
+        var body: Body?
+        var responses: [Answer]
+    }
+    struct Parameter: Encodable {
+        var name, `in`: String
+        var required: Bool
+        var type: String
+        var description: String?
+    }
+    struct Body: Encodable {
+        var types: String
+        var required: Bool
+        var schema: String
+        /// The shared shape's anchor, or else the schema written out.
+        var shape, json, example: String?
+    }
+    struct Answer: Encodable {
+        var status: Int
+        var description: String
+        var good: Bool
+        var schema, type, shape: String?
+    }
+    struct Shape: Encodable { var name, anchor, json: String }
+    var toc: [Link]
+    var sections: [Section]
+    var schemas: [Shape]
+
+    init(_ routes: [DocumentedRoute]) {
         let tags = Dictionary(grouping: routes, by: \.operation.tag)
-        let sections: [[String: Any]] = tags.keys.sorted().map { tag in
-            ["tag": tag, "anchor": anchor(tag), "operations": tags[tag]!.sorted { ($0.path, $0.method.rawValue) < ($1.path, $1.method.rawValue) }.map(operation)]
+        sections = tags.keys.sorted().map { tag in
+            Section(tag: tag, anchor: Self.anchor(tag),
+                    operations: tags[tag]!.sorted { ($0.path, $0.method.rawValue) < ($1.path, $1.method.rawValue) }.map(Self.operation))
         }
-        guard case .object(let schemas) = APIComponents.schemas else { return ["sections": sections] }
-        let shapes: [[String: Any]] = schemas.keys.sorted().map { ["name": $0, "anchor": "schema-" + $0, "json": pretty(schemas[$0]!)] }
-        return ["sections": sections, "schemas": shapes, "toc": sections.map { ["tag": $0["tag"]!, "anchor": $0["anchor"]!] }]
+        toc = sections.map { Link(tag: $0.tag, anchor: $0.anchor) }
+        if case .object(let all) = APIComponents.schemas {
+            schemas = all.keys.sorted().map { Shape(name: $0, anchor: "schema-" + $0, json: Self.pretty(all[$0]!)) }
+        } else {
+            schemas = []
+        }
     }
 
-    static func operation(_ route: DocumentedRoute) -> [String: Any] {
+    static func operation(_ route: DocumentedRoute) -> Operation {
         let op = route.operation
-        var out: [String: Any] = [
-            "method": route.method.rawValue, "path": route.path, "summary": op.summary, "id": op.id,
-            "access": access(route.access),
-            "parameters": op.parameters.map { p in
-                var row: [String: Any] = ["name": p.name, "in": p.location.rawValue, "required": p.required, "type": schemaLine(p.schema)]
-                if let description = p.description { row["description"] = description }
-                return row
+        return Operation(
+            method: route.method.rawValue, path: route.path, summary: op.summary, id: op.id, access: access(route.access), details: op.details,
+            parameters: op.parameters.map { Parameter(name: $0.name, in: $0.location.rawValue, required: $0.required, type: schemaLine($0.schema),
+                                                      description: $0.description) },
+            hasParameters: !op.parameters.isEmpty,
+            body: op.body.map { body in
+                let name = refName(body.schema)
+                return Body(types: body.contentTypes.joined(separator: ", "), required: body.required, schema: schemaLine(body.schema),
+                            shape: name.map { "schema-" + $0 }, json: name == nil ? pretty(body.schema.json) : nil, example: body.example.map(pretty))
             },
-            "has_parameters": !op.parameters.isEmpty, "responses": responses(route),
-        ]
-        if let details = op.details { out["details"] = details }
-        // Mustache shows a section for any value, "" included: what is not there is left out.
-        if let body = op.body {
-            var shown: [String: Any] = ["types": body.contentTypes.joined(separator: ", "), "required": body.required, "schema": schemaLine(body.schema)]
-            if let name = refName(body.schema) { shown["shape"] = "schema-" + name } else { shown["json"] = pretty(body.schema.json) }
-            if let example = body.example { shown["example"] = pretty(example) }
-            out["body"] = shown
-        }
-        return out
+            responses: responses(route))
     }
 
     /// Every answer in status order, the implied ones included.
-    static func responses(_ route: DocumentedRoute) -> [[String: Any]] {
+    static func responses(_ route: DocumentedRoute) -> [Answer] {
         var byStatus: [Int: APIResponse] = [:]
         for r in OpenAPIDocument.implied(route) + route.operation.responses { byStatus[r.status] = r }
         return byStatus.keys.sorted().map { status in
             let r = byStatus[status]!
-            var row: [String: Any] = ["status": status, "description": r.description, "good": status < 400]
-            if let schema = r.schema {
-                row["schema"] = schemaLine(schema)
-                row["type"] = r.contentType
-                if let name = refName(schema) { row["shape"] = "schema-" + name }
-            }
-            return row
+            return Answer(status: status, description: r.description, good: status < 400, schema: r.schema.map(schemaLine),
+                          type: r.schema == nil ? nil : r.contentType, shape: r.schema.flatMap(refName).map { "schema-" + $0 })
         }
     }
 

@@ -18,19 +18,19 @@ struct PluginAdminRoutes: Sendable {
                 let venue = try context.requireVenue()
                 let current = try await staff.store.venues.provider(venueId: venue.id).id
                 let report = try await report()
-                let rows: [[String: Any]] = report.map { plugin in
-                    ["id": plugin.id, "version": plugin.version, "enabled": plugin.enabled, "contributes": plugin.contributes.joined(separator: "; "),
-                     "projections": plugin.projections.map {
-                         ["name": $0.name, "position": $0.position, "lag": $0.lag, "lag_seconds": String(format: "%.1f", $0.lagSeconds),
-                          "state": $0.state] as [String: Any]
-                     }]
+                let rows = report.map { plugin in
+                    PluginList.Plugin(
+                        id: plugin.id, version: plugin.version, enabled: plugin.enabled, contributes: plugin.contributes.joined(separator: "; "),
+                        projections: plugin.projections.map {
+                            .init(name: $0.name, position: $0.position, lag: $0.lag, lagSeconds: String(format: "%.1f", $0.lagSeconds), state: $0.state)
+                        })
                 }
-                let providerRows: [[String: Any]] = providers.map { provider in
-                    ["id": provider.id, "in_use": provider.id == current, "settings": provider.settingKeys.all.sorted().joined(separator: ", "),
-                     "webhooks": provider is any SMSWebhooks]
+                let providerRows = providers.map { provider in
+                    PluginList.Provider(id: provider.id, inUse: provider.id == current, settings: provider.settingKeys.all.sorted().joined(separator: ", "),
+                                        webhooks: provider is any SMSWebhooks)
                 }
                 return try await staff.render(
-                    "settings_plugins", ["tabs": SettingsTabs.values(current: "plugins"), "plugins": rows, "providers": providerRows], context)
+                    "settings_plugins", PluginList(tabs: SettingsTabs.values(current: "plugins"), plugins: rows, providers: providerRows), context)
             }
         }
         api.get("admin/plugins", APIOperation(
@@ -123,4 +123,29 @@ struct PluginAdminRoutes: Sendable {
         if !plugin.commands.isEmpty { out.append("commands: " + plugin.commands.map { "crier \(plugin.id) \($0.name)" }.joined(separator: ", ")) }
         return out
     }
+}
+
+/// The plugins built in, their projections' progress, and the SMS providers.
+struct PluginList: Encodable {
+    struct Projection: Encodable {
+        var name: String
+        var position: Int64
+        var lag: Int
+        var lagSeconds, state: String
+    }
+    struct Plugin: Encodable {
+        var id, version: String
+        var enabled: Bool
+        var contributes: String
+        var projections: [Projection]
+    }
+    struct Provider: Encodable {
+        var id: String
+        var inUse: Bool
+        var settings: String
+        var webhooks: Bool
+    }
+    var tabs: [SettingsTabs.Tab]
+    var plugins: [Plugin]
+    var providers: [Provider]
 }

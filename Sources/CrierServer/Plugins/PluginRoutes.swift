@@ -108,7 +108,7 @@ struct PluginRoutes: Sendable {
                 status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: value.jsonText)))
         case .page(let title, let html, let status):
-            return try await staff.render("plugin_page", ["page_title": title, "html": html], context, status: .init(code: status))
+            return try await staff.render("plugin_page", PluginPage(pageTitle: title, html: html), context, status: .init(code: status))
         case .redirect(let location):
             return seeOther(location)
         case .download(let filename, let contentType, let write):
@@ -116,3 +116,6 @@ struct PluginRoutes: Sendable {
         }
     }
 }
+
+/// A plugin's page inside the layout: its title and the HTML its templates made.
+struct PluginPage: Encodable { var pageTitle, html: String }

@@ -43,17 +43,31 @@ struct APIKeySettingsPage: Sendable {
     {
         let time = try staff.time(context)
         let keys = try await store.apiKeys.list(venueId: try context.requireVenue().id)
-        var data: [String: Any] = ["tabs": SettingsTabs.values(current: "api_keys"), "none": keys.isEmpty, "keys": keys.map { key in
-            ["id": key.id, "name": key.name, "prefix": key.prefix, "scope": key.scope.rawValue, "created": time.dateAndTime(key.createdAt),
-             "revoked": key.revokedAt.map { time.dateAndTime($0) } ?? false] as [String: Any]
-        }, "fields": [
+        let view = APIKeyList(tabs: SettingsTabs.values(current: "api_keys"), hasKeys: !keys.isEmpty, keys: keys.map { key in
+            .init(id: key.id, name: key.name, prefix: key.prefix, scope: key.scope.rawValue, created: time.dateAndTime(key.createdAt),
+                  revoked: key.revokedAt.map { time.dateAndTime($0) })
+        }, fields: [
             FormField(name: "name", label: "Name", value: typed["name"], error: errors.fields["name"], hint: "What uses it, e.g. “Booking site”.",
                       required: true),
             FormField(name: "scope", label: "Access", value: typed["scope"] ?? APIKeyScope.write.rawValue, error: errors.fields["scope"],
                       options: [("write", "read and write"), ("read", "read only")]),
-        ].map(\.values)]
-        if let secret { data["secret"] = ["name": secret.name, "key": secret.key] }
-        if !errors.isEmpty { data["problem"] = "Please fix the fields marked below." }
-        return try await staff.render("settings_api_keys", data, context, notice: notice, status: status)
+        ], secret: secret.map { .init(name: $0.name, key: $0.key) }, problem: errors.isEmpty ? nil : "Please fix the fields marked below.")
+        return try await staff.render("settings_api_keys", view, context, notice: notice, status: status)
     }
+}
+
+/// The venue's API keys, a key just made (shown once), and the form for another.
+struct APIKeyList: Encodable {
+    struct Key: Encodable {
+        var id: Int64
+        var name, prefix, scope, created: String
+        var revoked: String?
+    }
+    struct Secret: Encodable { var name, key: String }
+    var tabs: [SettingsTabs.Tab]
+    var hasKeys: Bool
+    var keys: [Key]
+    var fields: [FormField]
+    var secret: Secret?
+    var problem: String?
 }

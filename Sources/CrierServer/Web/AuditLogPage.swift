@@ -77,18 +77,27 @@ struct AuditLogPage: Sendable {
         var query: [(String, String)] = []
         if let kind = filter.kind { query.append(("kind", kind)) }
         if let actor = filter.actor { query.append(("who", actor)) }
-        var data: [String: Any] = [
-            "tabs": SettingsTabs.values(current: "audit"),
-            "kinds": Self.groups.map { ["value": $0.prefix, "label": $0.label, "selected": $0.prefix == filter.kind] as [String: Any] },
-            "people": actors.map { ["value": $0.actor, "label": $0.who, "selected": $0.actor == filter.actor] as [String: Any] },
-            "entries": page.items.map { item -> [String: Any] in
-                ["at": time.dateAndTime(item.entry.createdAt), "who": item.who, "kind": item.entry.event.kind,
-                 "subject": "\(item.entry.subjectType) \(item.entry.subjectId)", "data": item.entry.dataText]
+        let view = AuditLog(
+            tabs: SettingsTabs.values(current: "audit"),
+            kinds: Self.groups.map { Choice(value: $0.prefix, label: $0.label, selected: $0.prefix == filter.kind) },
+            people: actors.map { Choice(value: $0.actor, label: $0.who, selected: $0.actor == filter.actor) },
+            entries: page.items.map { item in
+                .init(at: time.dateAndTime(item.entry.createdAt), who: item.who, kind: item.entry.event.kind,
+                      subject: "\(item.entry.subjectType) \(item.entry.subjectId)", data: item.entry.dataText)
             },
-            "none": page.items.isEmpty,
-            "csv": "/settings/audit.csv" + (query.isEmpty ? "" : "?" + FormBody.encode(query)),
-        ]
-        if let next = page.nextCursor { data["next"] = "/settings/audit?" + FormBody.encode(query + [("cursor", next)]) }
-        return try await staff.render("settings_audit", data, context)
+            hasEntries: !page.items.isEmpty, csv: "/settings/audit.csv" + (query.isEmpty ? "" : "?" + FormBody.encode(query)),
+            next: page.nextCursor.map { "/settings/audit?" + FormBody.encode(query + [("cursor", $0)]) })
+        return try await staff.render("settings_audit", view, context)
     }
+}
+
+/// The audit log with its filters.
+struct AuditLog: Encodable {
+    struct Entry: Encodable { var at, who, kind, subject, data: String }
+    var tabs: [SettingsTabs.Tab]
+    var kinds, people: [Choice]
+    var entries: [Entry]
+    var hasEntries: Bool
+    var csv: String
+    var next: String?
 }

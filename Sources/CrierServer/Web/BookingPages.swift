@@ -82,23 +82,23 @@ struct BookingPages: Sendable {
         let event = try await store.events.get(venueId: venue.id, id: try context.pathID("id", "event"))
         let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
         let chosen = form?["customer_id"].flatMap(Int64.init)
-        var customers: [[String: Any]] = []
+        var customers: [BookingFromEvent.Choice] = []
         if !query.isEmpty || chosen != nil {
             let found = query.isEmpty ? [] : try await store.customers.list(venue: venue, query: query, cursor: nil, limit: 20).items
             var picked: Customer?
             if let chosen { picked = try await store.customers.get(venueId: venue.id, id: chosen) }
             for customer in (picked.map { [$0] } ?? []) + found.filter({ $0.id != chosen }) {
-                customers.append(["id": customer.id, "name": "\(customer.firstName) \(customer.lastName)", "mobile": customer.mobile.e164,
-                                  "checked": customer.id == chosen])
+                customers.append(.init(id: customer.id, name: "\(customer.firstName) \(customer.lastName)", mobile: customer.mobile.e164,
+                                       checked: customer.id == chosen))
             }
         }
-        return try await staff.render("booking_new", [
-            "title": "Book \(event.event.name)", "event_id": event.event.id, "from_event": true, "q": query,
-            "customers": customers, "searched": !query.isEmpty, "no_match": !query.isEmpty && customers.isEmpty,
+        let view = BookingFromEvent(
+            title: "Book \(event.event.name)", eventId: event.event.id, q: query, customers: customers,
+            noMatch: !query.isEmpty && customers.isEmpty,
             // The event is fixed on this page, so a clash about it (booked already, cancelled) is said by the customer.
-            "customer_error": errors.fields["customer_id"] ?? errors.fields["event_id"].map { "This event: \($0)." } ?? false,
-            "fields": fields(form, errors), "problem": errors.isEmpty ? false : "Please fix what's marked below.",
-        ], context, status: errors.isEmpty ? .ok : .unprocessableContent)
+            customerError: errors.fields["customer_id"] ?? errors.fields["event_id"].map { "This event: \($0)." },
+            fields: fields(form, errors), problem: Self.problem(errors))
+        return try await staff.render("booking_new", view, context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     func fromCustomer(_ context: CrierRequestContext, form: WebForm?, errors: FieldErrors) async throws -> Response {
@@ -108,13 +108,12 @@ struct BookingPages: Sendable {
         let events = try await store.events.list(venueId: venue.id, window: .upcoming, cursor: nil, limit: 100).items
             .filter { $0.event.status == .scheduled }
         let chosen = form?["event_id"].flatMap(Int64.init)
-        return try await staff.render("booking_new", [
-            "title": "Book \(customer.firstName) \(customer.lastName)", "customer_id": customer.id,
-            "events": events.map { ["id": $0.event.id, "name": $0.event.name, "when": time.dateAndTime($0.event.startsAt),
-                                     "left": $0.seatsLeft.map { "\($0) seats left" } ?? "no limit", "selected": $0.event.id == chosen] as [String: Any] },
-            "no_events": events.isEmpty, "event_error": errors.fields["event_id"] ?? false,
-            "fields": fields(form, errors), "problem": errors.isEmpty ? false : "Please fix what's marked below.",
-        ], context, status: errors.isEmpty ? .ok : .unprocessableContent)
+        let view = BookingFromCustomer(
+            title: "Book \(customer.firstName) \(customer.lastName)", customerId: customer.id,
+            events: events.map { .init(id: $0.event.id, name: $0.event.name, when: time.dateAndTime($0.event.startsAt),
+                                       left: $0.seatsLeft.map { "\($0) seats left" } ?? "no limit", selected: $0.event.id == chosen) },
+            eventError: errors.fields["event_id"], fields: fields(form, errors), problem: Self.problem(errors))
+        return try await staff.render("booking_new", view, context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     func edit(_ context: CrierRequestContext, form: WebForm?, errors: FieldErrors) async throws -> Response {
@@ -123,21 +122,22 @@ struct BookingPages: Sendable {
         let event = try await store.events.get(venueId: venue.id, id: booking.eventId)
         let customer = try await store.customers.get(venueId: venue.id, id: booking.customerId)
         let values = form ?? WebForm(fields: ["seats": String(booking.seats), "notes": booking.notes ?? ""])
-        return try await staff.render("booking_edit", [
-            "id": booking.id, "event_id": event.event.id, "event": event.event.name, "customer": "\(customer.firstName) \(customer.lastName)",
-            "active": booking.status == .active, "fields": fields(values, errors),
-            "problem": errors.isEmpty ? false : "Please fix what's marked below.",
-        ], context, status: errors.isEmpty ? .ok : .unprocessableContent)
+        let view = BookingChange(
+            id: booking.id, eventId: event.event.id, event: event.event.name, customer: "\(customer.firstName) \(customer.lastName)",
+            active: booking.status == .active, fields: fields(values, errors), problem: Self.problem(errors))
+        return try await staff.render("booking_edit", view, context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
-    func fields(_ form: WebForm?, _ errors: FieldErrors) -> [[String: Any]] {
+    static func problem(_ errors: FieldErrors) -> String? { errors.isEmpty ? nil : "Please fix what's marked below." }
+
+    func fields(_ form: WebForm?, _ errors: FieldErrors) -> [FormField] {
         [FormField(name: "seats", label: "Seats", value: form?["seats"] ?? "2", type: "number", error: errors.fields["seats"],
                    hint: "0 makes a reminder-only booking: they get the reminders but hold no seat.", required: true, min: "0"),
-         FormField(name: "notes", label: "Notes (optional)", value: form?["notes"], error: errors.fields["notes"], textarea: true)].map(\.values)
+         FormField(name: "notes", label: "Notes (optional)", value: form?["notes"], error: errors.fields["notes"], textarea: true)]
     }
 
     /// "Booked 2 seats for Ann Lee. Texts queued: confirmation (now), 24-hour reminder (Fri 5 Dec, 7:30pm)."
-    static func queuedNotice(store: Store, venueId: Int64, bookingId: Int64, done: String, time: HumanTime) async throws -> String? {
+    static func queuedNotice(store: Store, venueId: Int64, bookingId: Int64, done: String, time: PageTime) async throws -> String? {
         guard let booking = try? await store.bookings.get(venueId: venueId, id: bookingId) else { return nil }
         let customer = try? await store.customers.get(venueId: venueId, id: booking.customerId)
         let who = customer.map { "\($0.firstName) \($0.lastName)" } ?? "the customer"
@@ -164,4 +164,47 @@ struct BookingPages: Sendable {
         }
         return what + " Texts queued: " + listed.joined(separator: ", ") + "."
     }
+}
+
+/// A booking made from an event's page: find the customer, then seats and notes.
+struct BookingFromEvent: Encodable {
+    struct Choice: Encodable {
+        var id: Int64
+        var name, mobile: String
+        var checked: Bool
+    }
+    let fromEvent = true
+    var title: String
+    var eventId: Int64
+    var q: String
+    var customers: [Choice]
+    var noMatch: Bool
+    var customerError: String?
+    var fields: [FormField]
+    var problem: String?
+}
+
+/// A booking made from a customer's page: choose the event, then seats and notes.
+struct BookingFromCustomer: Encodable {
+    struct Choice: Encodable {
+        var id: Int64
+        var name, when, left: String
+        var selected: Bool
+    }
+    let fromEvent = false
+    var title: String
+    var customerId: Int64
+    var events: [Choice]
+    var eventError: String?
+    var fields: [FormField]
+    var problem: String?
+}
+
+/// Change a booking's seats and notes, or cancel it.
+struct BookingChange: Encodable {
+    var id, eventId: Int64
+    var event, customer: String
+    var active: Bool
+    var fields: [FormField]
+    var problem: String?
 }

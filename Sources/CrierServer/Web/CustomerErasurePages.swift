@@ -15,9 +15,8 @@ struct CustomerErasurePages: Sendable {
             let venue = try context.requireVenue()
             let customer = try await store.customers.get(venueId: venue.id, id: try context.pathID("id", "customer"))
             let bookings = try await store.bookings.withEvents(venueId: venue.id, customerId: customer.id)
-            return try await staff.render("customer_erase", [
-                "id": customer.id, "name": "\(customer.firstName) \(customer.lastName)", "bookings": bookings.count,
-            ], context)
+            return try await staff.render("customer_erase", CustomerErasure(
+                id: customer.id, name: "\(customer.firstName) \(customer.lastName)", bookings: bookings.count), context)
         }
         web.get("customers/:id/export") { _, context in
             let session = try staff.requireManager(context)
@@ -34,4 +33,11 @@ struct CustomerErasurePages: Sendable {
             return seeOther("/customers?done=erased")
         }
     }
+}
+
+/// "Erase this customer?", with what goes.
+struct CustomerErasure: Encodable {
+    var id: Int64
+    var name: String
+    var bookings: Int
 }

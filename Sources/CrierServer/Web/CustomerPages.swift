@@ -16,12 +16,13 @@ struct CustomerPages: Sendable {
             let query = request.uri.queryParameters.get("q").map { String($0) }
             let page = try await store.customers.list(
                 venue: venue, query: query, cursor: request.uri.queryParameters.get("cursor").map { String($0) }, limit: Self.pageSize)
-            var data: [String: Any] = ["q": query ?? "", "customers": page.items.map(Self.row), "none": page.items.isEmpty]
-            if let next = page.nextCursor {
-                data["next"] = "/customers?" + [query.map { "q=" + queryValue($0) }, "cursor=" + queryValue(next)].compactMap { $0 }.joined(separator: "&")
-            }
+            let view = CustomerList(
+                q: query.flatMap { $0.isEmpty ? nil : $0 }, customers: page.items.map(Self.row), hasCustomers: !page.items.isEmpty,
+                next: page.nextCursor.map { next in
+                    "/customers?" + [query.map { "q=" + queryValue($0) }, "cursor=" + queryValue(next)].compactMap { $0 }.joined(separator: "&")
+                })
             let notice = ["1": nil, "erased": "Erased: nothing Crier holds names them any more."][request.uri.queryParameters.get("done").map { String($0) } ?? "1"] ?? nil
-            return try await staff.render("customers", data, context, notice: notice)
+            return try await staff.render("customers", view, context, notice: notice)
         }
         web.get("customers/new") { request, context in
             // Prefilled from the inbox's "create customer" for an unknown sender.
@@ -71,10 +72,9 @@ struct CustomerPages: Sendable {
         web.get("customers/:id/delete") { _, context in
             let customer = try await customer(context)
             let bookings = try await store.bookings.withEvents(venueId: customer.venueId, customerId: customer.id)
-            return try await staff.render("customer_delete", [
-                "id": customer.id, "name": "\(customer.firstName) \(customer.lastName)",
-                "bookings": bookings.filter { $0.booking.status == .active }.count,
-            ], context)
+            let active = bookings.filter { $0.booking.status == .active }.count
+            return try await staff.render("customer_delete", CustomerDeletion(
+                id: customer.id, name: "\(customer.firstName) \(customer.lastName)", bookings: active > 0 ? active : nil), context)
         }
         web.post("customers/:id/delete") { request, context in
             _ = try await staff.form(request, context)
@@ -96,49 +96,98 @@ struct CustomerPages: Sendable {
         let bookings = try await store.bookings.withEvents(venueId: customer.venueId, customerId: customer.id)
         let messages = try await store.messages.list(venueId: customer.venueId, filter: MessageFilter(customerId: customer.id), cursor: nil, limit: 100)
         let active = bookings.filter { $0.booking.status == .active }
-        func booking(_ b: (booking: Booking, event: Event)) -> [String: Any] {
-            ["id": b.booking.id, "event_id": b.event.id, "event": b.event.name, "when": time.dateAndTime(b.event.startsAt),
-             "seats": b.booking.seats, "notes": b.booking.notes ?? ""]
+        func booking(_ b: (booking: Booking, event: Event)) -> CustomerDetail.Booking {
+            .init(id: b.booking.id, eventId: b.event.id, event: b.event.name, when: time.dateAndTime(b.event.startsAt),
+                  seats: b.booking.seats, notes: b.booking.notes)
         }
         let notices = ["added": "Customer added.", "saved": "Changes saved.", "replied": "Reply queued."]
         let panels = try await staff.customerPanels(customerId: customer.id, context)
-        return try await staff.render("customer", [
-            "panels": panels,
-            "id": customer.id, "first_name": customer.firstName, "last_name": customer.lastName, "mobile": customer.mobile.e164,
-            "email": customer.email ?? "", "notes": customer.notes ?? "",
-            "transactional": consent.state.transactional ? "yes" : "no", "marketing": consent.state.marketing ? "yes" : "no",
-            "opted_out": !consent.state.transactional,
-            "history": consent.history.reversed().map { change in
-                ["when": time.dateAndTime(change.changedAt), "purpose": change.purpose.rawValue, "granted": change.granted ? "yes" : "no",
-                 "source": change.source.rawValue, "note": change.note ?? ""] as [String: Any]
+        let view = CustomerDetail(
+            panels: panels, id: customer.id, name: "\(customer.firstName) \(customer.lastName)", mobile: customer.mobile.e164,
+            email: customer.email, notes: customer.notes,
+            transactional: consent.state.transactional ? "yes" : "no", marketing: consent.state.marketing ? "yes" : "no",
+            optedOut: !consent.state.transactional,
+            history: consent.history.reversed().map { change in
+                .init(when: time.dateAndTime(change.changedAt), purpose: change.purpose.rawValue, granted: change.granted ? "yes" : "no",
+                      source: change.source.rawValue, note: change.note)
             },
-            "seated": active.filter { !$0.booking.isReminderOnly }.map(booking),
-            "reminder_only": active.filter { $0.booking.isReminderOnly }.map(booking),
-            "messages": messages.items.map { MessagePages.row($0, time: time) },
-        ], context, notice: request.uri.queryParameters.get("done").flatMap { notices[String($0)] })
+            seated: active.filter { !$0.booking.isReminderOnly }.map(booking),
+            reminderOnly: active.filter { $0.booking.isReminderOnly }.map(booking),
+            messages: messages.items.map { MessagePages.row($0, time: time) }, zone: time.zoneName)
+        return try await staff.render("customer", view, context, notice: request.uri.queryParameters.get("done").flatMap { notices[String($0)] })
     }
 
-    func form(title: String, action: String, input: CustomerInput, errors: FieldErrors, inbox: String?) -> [String: Any] {
-        var data: [String: Any] = ["title": title, "action": action, "fields": [
+    func form(title: String, action: String, input: CustomerInput, errors: FieldErrors, inbox: String?) -> FormPage {
+        FormPage(title: title, action: action, fields: [
             FormField(name: "first_name", label: "First name", value: input.firstName, error: errors.fields["first_name"], required: true),
             FormField(name: "last_name", label: "Last name", value: input.lastName, error: errors.fields["last_name"], required: true),
             FormField(name: "mobile", label: "Mobile", value: input.mobile, type: "tel", error: errors.fields["mobile"],
                       hint: "A mobile number; confirmations and reminders go to it.", required: true),
             FormField(name: "email", label: "Email (optional)", value: input.email, type: "email", error: errors.fields["email"]),
             FormField(name: "notes", label: "Notes (optional)", value: input.notes, error: errors.fields["notes"], textarea: true),
-        ].map(\.values)]
-        if let inbox { data["inbox"] = inbox }
-        if !errors.isEmpty { data["problem"] = "Please fix the fields marked below." }
-        return data
+        ], errors: errors, back: "/customers", inbox: inbox)
     }
 
     static func input(_ form: WebForm) -> CustomerInput {
         CustomerInput(firstName: form["first_name"], lastName: form["last_name"], mobile: form["mobile"], email: form["email"], notes: form["notes"])
     }
 
-    static func row(_ customer: Customer) -> [String: Any] {
-        ["id": customer.id, "first_name": customer.firstName, "last_name": customer.lastName, "mobile": customer.mobile.e164]
+    static func row(_ customer: Customer) -> CustomerRow {
+        CustomerRow(id: customer.id, firstName: customer.firstName, lastName: customer.lastName, mobile: customer.mobile.e164)
     }
+}
+
+/// A customer in a list.
+struct CustomerRow: Encodable {
+    var id: Int64
+    var firstName, lastName, mobile: String
+}
+
+/// The A–Z list, with what was searched for.
+struct CustomerList: Encodable {
+    var q: String?
+    var customers: [CustomerRow]
+    var hasCustomers: Bool
+    var next: String?
+}
+
+/// "Delete this customer?", with their active bookings when there are any.
+struct CustomerDeletion: Encodable {
+    var id: Int64
+    var name: String
+    var bookings: Int?
+}
+
+/// A customer's page: contact, consent, bookings, texts and the plugins' sections.
+struct CustomerDetail: Encodable {
+    struct Booking: Encodable {
+        var id, eventId: Int64
+        var event, when: String
+        var seats: Int
+        var notes: String?
+    }
+    struct ConsentChange: Encodable {
+        var when, purpose, granted, source: String
+        var note: String?
+    }
+    var panels: [CustomerSection]
+    var id: Int64
+    var name, mobile: String
+    var email, notes: String?
+    var transactional, marketing: String
+    var optedOut: Bool
+    var history: [ConsentChange]
+    var seated, reminderOnly: [Booking]
+    var messages: [MessageRow]
+    /// The venue's zone, which every time on the page is in.
+    var zone: String
+}
+
+/// A plugin's section of a customer's page: its HTML, or that it failed.
+struct CustomerSection: Encodable {
+    var title: String
+    var html: String?
+    var failed: Bool
 }
 
 extension CustomerInput {

@@ -32,22 +32,19 @@ struct DashboardPage: Sendable {
             }
             let stats = try await store.messages.statistics(venueId: venue.id, range: range)
             let session = try staff.requireStaff(context)
-            var values: [String: Any] = [
-                "range_from": query.get("from") ?? range.first, "range_to": query.get("to") ?? range.last,
-                "can_download": StaffPages.mayDownload(session, venue: venue),
-                "csv_query": "from=\(range.first)&to=\(range.last)",
-                "kind_rows": Self.kindRows(stats), "range_total": Self.figures(stats.total, label: "All texts"),
-                "opt_outs": stats.optOuts, "replies": stats.replies,
-                "events": events.map { EventPages.row($0, time: time) }, "no_events": events.isEmpty,
-                "due": due.count, "due_list": due.prefix(10).map { MessagePages.row($0, time: time) },
-                "failures": failures.map { MessagePages.row($0, time: time) }, "no_failures": failures.isEmpty,
-                "unread_texts": unread.map { ["id": $0.message.id, "from": $0.customerName ?? $0.message.from ?? "", "body": $0.message.body ?? ""] as [String: Any] },
-                "no_unread": unread.isEmpty,
-                "chart": MessageChart(days: stats.days.map(\.total), first: range.first, last: range.last).svg,
-            ]
-            // A bad date is said beside its field; the default range is shown meanwhile.
-            for (field, problem) in problems { values[field + "_problem"] = problem }
-            return try await staff.render("dashboard", values, context)
+            let view = Dashboard(
+                events: events.map { EventPages.row($0, time: time, relative: true) }, hasEvents: !events.isEmpty,
+                due: due.count, dueList: due.prefix(10).map { Self.due($0, time: time) },
+                failures: failures.map { MessagePages.row($0, time: time) },
+                unreadTexts: unread.map { .init(id: $0.message.id, from: $0.customerName ?? $0.message.from ?? "unknown", body: $0.message.body ?? "") },
+                // A bad date is said beside its field; the default range is shown meanwhile.
+                rangeFrom: query.get("from") ?? range.first, rangeTo: query.get("to") ?? range.last,
+                fromProblem: problems["from"], toProblem: problems["to"],
+                canDownload: StaffPages.mayDownload(session, venue: venue), csvQuery: "from=\(range.first)&to=\(range.last)",
+                kindRows: Self.kindRows(stats), rangeTotal: Self.figures(stats.total, label: "All texts"),
+                optOuts: stats.optOuts, replies: stats.replies,
+                chart: MessageChart(days: stats.days.map(\.total), first: range.first, last: range.last).svg, zone: time.zoneName)
+            return try await staff.render("dashboard", view, context)
         }
     }
 
@@ -65,14 +62,51 @@ struct DashboardPage: Sendable {
     }
 
     /// The range's figures for one kind of text, as the table shows them.
-    static func figures(_ f: DeliveryFigures, label: String) -> [String: Any] {
+    static func figures(_ f: DeliveryFigures, label: String) -> Dashboard.Figures {
         let failures = f.failedBy.sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-        return ["label": label, "sent": f.sent, "delivered": f.delivered, "failed": f.failed, "segments": f.segments, "errors": failures,
-                "rate": f.deliveryRate.map { String(format: "%.1f%%", $0 * 100) } ?? "–"]
+        return .init(label: label, sent: f.sent, delivered: f.delivered, failed: f.failed, segments: f.segments, errors: failures,
+                     rate: f.deliveryRate.map { String(format: "%.1f%%", $0 * 100) } ?? "–")
     }
 
-    static func kindRows(_ stats: DeliveryStatistics) -> [[String: Any]] {
+    /// A reminder due soon: what, to whom, and when as people say it.
+    static func due(_ message: Message, time: PageTime) -> Dashboard.Due {
+        .init(kind: MessagePages.kindName(message.kind), to: message.to,
+              when: time.relative(message.scheduledFor ?? message.createdAt))
+    }
+
+    static func kindRows(_ stats: DeliveryStatistics) -> [Dashboard.Figures] {
         stats.kinds.filter { !$0.value.isEmpty }.sorted { $0.key.rawValue < $1.key.rawValue }
             .map { figures($0.value, label: MessagePages.kindName($0.key)) }
     }
+}
+
+/// The dashboard's view: what is on, what is due, what needs a look, and the texts over a range.
+struct Dashboard: Encodable {
+    struct Due: Encodable { var kind, to, when: String }
+    struct Unread: Encodable {
+        var id: Int64
+        var from, body: String
+    }
+    struct Figures: Encodable {
+        var label: String
+        var sent, delivered, failed, segments: Int
+        var errors, rate: String
+    }
+    var events: [EventRow]
+    var hasEvents: Bool
+    var due: Int
+    var dueList: [Due]
+    var failures: [MessageRow]
+    var unreadTexts: [Unread]
+    var rangeFrom, rangeTo: String
+    var fromProblem, toProblem: String?
+    var canDownload: Bool
+    var csvQuery: String
+    var kindRows: [Figures]
+    var rangeTotal: Figures
+    var optOuts, replies: Int
+    /// The chart, drawn on the server as SVG.
+    var chart: String
+    /// The venue's zone, which every time on the page is in.
+    var zone: String
 }

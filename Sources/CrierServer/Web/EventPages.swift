@@ -16,9 +16,10 @@ struct EventPages: Sendable {
             let past = request.uri.queryParameters.get("when") == "past"
             let page = try await store.events.list(venueId: venue.id, window: past ? .past : .upcoming,
                                                    cursor: request.uri.queryParameters.get("cursor").map { String($0) }, limit: 50)
-            var data: [String: Any] = ["past": past, "events": page.items.map { Self.row($0, time: time) }, "none": page.items.isEmpty]
-            if let next = page.nextCursor { data["next"] = "/events?\(past ? "when=past&" : "")cursor=\(queryValue(next))" }
-            return try await staff.render("events", data, context)
+            let view = EventList(
+                past: past, events: page.items.map { Self.row($0, time: time) }, hasEvents: !page.items.isEmpty,
+                next: page.nextCursor.map { "/events?\(past ? "when=past&" : "")cursor=\(queryValue($0))" })
+            return try await staff.render("events", view, context)
         }
         web.get("events/new") { _, context in
             try await staff.render("event_form", form(title: "Add an event", action: "/events/new", input: EventInput(name: nil, startsAt: nil),
@@ -73,11 +74,10 @@ struct EventPages: Sendable {
         web.get("events/:id/cancel") { _, context in
             let event = try await event(context)
             let bookings = event.seatedBookings + event.reminderOnlyBookings
-            return try await staff.render("event_cancel", [
-                "id": event.event.id, "name": event.event.name, "bookings": bookings, "has_bookings": bookings > 0,
-                "text": FormField.checkbox(name: "text_attendees", label: "Text the \(bookings) people booked that it is cancelled", checked: false,
-                                           hint: "They get the “booking cancelled” text (see Settings, Templates). Anyone who opted out is not texted.").values,
-            ], context)
+            let text = FormField.checkbox(name: "text_attendees", label: "Text the \(bookings) people booked that it is cancelled", checked: false,
+                                          hint: "They get the “booking cancelled” text (see Settings, Templates). Anyone who opted out is not texted.")
+            return try await staff.render("event_cancel", EventCancellation(id: event.event.id, name: event.event.name, bookings: bookings,
+                                                                            text: bookings > 0 ? text : nil), context)
         }
         web.post("events/:id/cancel") { request, context in
             let form = try await staff.form(request, context)
@@ -97,9 +97,9 @@ struct EventPages: Sendable {
         let summary = try await event(context)
         let venue = try context.requireVenue()
         let time = try staff.time(context)
-        let rows: [[String: Any]] = try await store.bookings.withCustomers(venueId: venue.id, eventId: summary.event.id).map { booking, customer in
-            ["id": booking.id, "customer_id": customer.id, "customer": "\(customer.firstName) \(customer.lastName)",
-             "seats": booking.seats, "reminder_only": booking.isReminderOnly, "notes": booking.notes ?? ""]
+        let rows = try await store.bookings.withCustomers(venueId: venue.id, eventId: summary.event.id).map { booking, customer in
+            EventDetail.Booking(id: booking.id, customerId: customer.id, customer: "\(customer.firstName) \(customer.lastName)",
+                                seats: booking.seats, reminderOnly: booking.isReminderOnly, notes: booking.notes)
         }
         var notice = ["added": "Event added.", "saved": "Changes saved. Reminders follow the new time.",
                       "cancelled": "Event cancelled. Its reminders are withdrawn.",
@@ -108,15 +108,13 @@ struct EventPages: Sendable {
             notice = try await BookingPages.queuedNotice(store: store, venueId: venue.id, bookingId: bookingId,
                                                          done: request.uri.queryParameters.get("done").map { String($0) } ?? "", time: time)
         }
-        var data = Self.row(summary, time: time)
-        data["description"] = summary.event.description ?? ""
-        data["bookings"] = rows
-        data["no_bookings"] = rows.isEmpty
-        return try await staff.render("event", data, context, notice: notice)
+        let view = EventDetail(event: Self.row(summary, time: time), description: summary.event.description, bookings: rows,
+                               hasBookings: !rows.isEmpty, zone: time.zoneName)
+        return try await staff.render("event", view, context, notice: notice)
     }
 
-    func form(title: String, action: String, input: EventInput, errors: FieldErrors) -> [String: Any] {
-        var data: [String: Any] = ["title": title, "action": action, "fields": [
+    func form(title: String, action: String, input: EventInput, errors: FieldErrors) -> FormPage {
+        FormPage(title: title, action: action, fields: [
             FormField(name: "name", label: "Name", value: input.name, error: errors.fields["name"], required: true),
             FormField(name: "starts_at", label: "Starts", value: input.startsAt, type: "datetime-local", error: errors.fields["starts_at"],
                       hint: "In the venue's local time.", required: true),
@@ -124,19 +122,62 @@ struct EventPages: Sendable {
                       error: errors.fields["capacity"], hint: "Leave empty for no limit.", min: "0"),
             FormField(name: "description", label: "Description (optional)", value: input.description, error: errors.fields["description"],
                       textarea: true),
-        ].map(\.values)]
-        if !errors.isEmpty { data["problem"] = "Please fix the fields marked below." }
-        return data
+        ], errors: errors, back: "/events")
     }
 
     static func input(_ form: WebForm, errors: inout FieldErrors) -> EventInput {
         EventInput(name: form["name"], startsAt: form["starts_at"], capacity: form.int("capacity", errors: &errors), description: form["description"])
     }
 
-    static func row(_ summary: EventSummary, time: HumanTime) -> [String: Any] {
+    /// An event in a list; the dashboard says its day as people do (`relative`).
+    static func row(_ summary: EventSummary, time: PageTime, relative: Bool = false) -> EventRow {
         let event = summary.event
-        return ["id": event.id, "name": event.name, "when": time.dateAndTime(event.startsAt), "cancelled": event.status == .cancelled,
-                "seats_booked": summary.seatsBooked, "capacity": event.capacity.map { String($0) } ?? "no limit",
-                "seats_left": summary.seatsLeft.map { String($0) } ?? "no limit", "reminder_only": summary.reminderOnlyBookings]
+        return EventRow(
+            id: event.id, name: event.name, when: relative ? time.relative(event.startsAt) : time.dateAndTime(event.startsAt),
+            cancelled: event.status == .cancelled, seatsBooked: summary.seatsBooked, capacity: event.capacity.map { String($0) } ?? "no limit",
+            seatsLeft: summary.seatsLeft.map { String($0) } ?? "no limit", reminderOnly: summary.reminderOnlyBookings)
     }
+}
+
+/// An event as lists show it.
+struct EventRow: Encodable {
+    var id: Int64
+    var name, when: String
+    var cancelled: Bool
+    var seatsBooked: Int
+    var capacity, seatsLeft: String
+    var reminderOnly: Int
+}
+
+/// Upcoming or past events.
+struct EventList: Encodable {
+    var past: Bool
+    var events: [EventRow]
+    var hasEvents: Bool
+    var next: String?
+}
+
+/// An event's page: its figures and who is booked.
+struct EventDetail: Encodable {
+    struct Booking: Encodable {
+        var id, customerId: Int64
+        var customer: String
+        var seats: Int
+        var reminderOnly: Bool
+        var notes: String?
+    }
+    var event: EventRow
+    var description: String?
+    var bookings: [Booking]
+    var hasBookings: Bool
+    /// The venue's zone, which the event's time is in.
+    var zone: String
+}
+
+/// "Cancel this event?", with the choice to text those booked when there are any.
+struct EventCancellation: Encodable {
+    var id: Int64
+    var name: String
+    var bookings: Int
+    var text: FormField?
 }

@@ -16,17 +16,15 @@ struct InboxPages: Sendable {
             let filter = request.uri.queryParameters.get("show").flatMap { InboxFilter(rawValue: String($0)) } ?? .all
             let page = try await store.inbox.list(venueId: venue.id, filter: filter,
                                                   cursor: request.uri.queryParameters.get("cursor").map { String($0) }, limit: 50)
-            var data: [String: Any] = [
-                "none": page.items.isEmpty,
-                "filters": InboxFilter.allCases.map { ["value": $0.rawValue, "current": $0 == filter] as [String: Any] },
-                "items": page.items.map { item in
-                    ["id": item.message.id, "when": time.dateAndTime(item.message.createdAt), "from": item.message.from ?? "",
-                     "body": item.message.body ?? "", "unread": item.readAt == nil, "customer": item.customerName ?? false,
-                     "customer_id": item.message.customerId ?? 0, "mobile": queryValue(item.message.from ?? "")] as [String: Any]
+            let view = Inbox(
+                filters: InboxFilter.allCases.map { .init(value: $0.rawValue, current: $0 == filter) },
+                items: page.items.map { item in
+                    .init(id: item.message.id, when: time.dateAndTime(item.message.createdAt), from: item.message.from ?? "unknown",
+                          body: item.message.body ?? "", unread: item.readAt == nil, customer: item.customerName,
+                          customerId: item.message.customerId, mobile: queryValue(item.message.from ?? ""))
                 },
-            ]
-            if let next = page.nextCursor { data["next"] = "/inbox?show=\(filter.rawValue)&cursor=\(queryValue(next))" }
-            return try await staff.render("inbox", data, context)
+                hasItems: !page.items.isEmpty, next: page.nextCursor.map { "/inbox?show=\(filter.rawValue)&cursor=\(queryValue($0))" })
+            return try await staff.render("inbox", view, context)
         }
         web.post("inbox/:id/read") { request, context in
             let form = try await staff.form(request, context)
@@ -57,4 +55,26 @@ struct InboxPages: Sendable {
             return seeOther("/customers/\(customerId)?done=replied")
         }
     }
+}
+
+/// The inbox's view: one filter shown, texts newest first.
+struct Inbox: Encodable {
+    struct Filter: Encodable {
+        var value: String
+        var current: Bool
+    }
+    struct Item: Encodable {
+        var id: Int64
+        var when, from, body: String
+        var unread: Bool
+        /// The customer's name; nil for an unknown sender.
+        var customer: String?
+        var customerId: Int64?
+        /// The sender's number, for the "create customer" link.
+        var mobile: String
+    }
+    var filters: [Filter]
+    var items: [Item]
+    var hasItems: Bool
+    var next: String?
 }

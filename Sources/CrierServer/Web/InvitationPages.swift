@@ -81,11 +81,19 @@ struct InvitationPages: Sendable {
                          hint: "At least \(StaffOnboarding.minimumPasswordLength) characters.", required: true, autocomplete: "new-password"),
                FormField(name: "password_again", label: "The password again", type: "password", error: errors.fields["password_again"],
                          required: true, autocomplete: "new-password")]
-        var extra: [String: Any] = [
-            "venue": offer.venueName, "role": offer.invitation.role.rawValue, "email": email, "has_account": offer.hasAccount,
-            "expires": HumanTime(zone: offer.venueTimeZone).dateAndTime(offer.invitation.expiresAt),
-        ]
-        if let problem { extra["problem"] = problem } else if !errors.isEmpty { extra["problem"] = "Please fix the fields marked below." }
-        return signIn.signInForm(request, page: "invitation", fields: fields, extra: extra, status: status)
+        let view = InvitationForm(
+            venue: offer.venueName, role: offer.invitation.role.rawValue, email: email, hasAccount: offer.hasAccount,
+            expires: PageTime(zone: offer.venueTimeZone, now: signIn.store.clock.now()).dateAndTime(offer.invitation.expiresAt),
+            fields: fields, problem: problem ?? (errors.isEmpty ? nil : "Please fix the fields marked below."))
+        return signIn.signInForm(request, page: "invitation", view: view, status: status)
     }
+}
+
+/// Accepting an invitation: which venue, as what, and the password to give.
+struct InvitationForm: Encodable {
+    var venue, role, email: String
+    var hasAccount: Bool
+    var expires: String
+    var fields: [FormField]
+    var problem: String?
 }

@@ -22,51 +22,45 @@ struct MessagePages: Sendable {
                 filter.until = Calendar.gregorian(in: venue.timeZone).date(byAdding: .day, value: 1, to: start)
             }
             let page = try await store.messages.list(venueId: venue.id, filter: filter, cursor: query.get("cursor").map { String($0) }, limit: 100)
-            var data: [String: Any] = [
-                "messages": page.items.map { Self.row($0, time: time) }, "none": page.items.isEmpty, "date": day,
-                "statuses": MessageStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == status] as [String: Any] },
-                "kinds": MessageKind.allCases.map { ["value": $0.rawValue, "label": Self.kindName($0), "selected": $0 == kind] as [String: Any] },
-            ]
+            var view = MessageList(
+                messages: page.items.map { Self.row($0, time: time) }, hasMessages: !page.items.isEmpty, date: day,
+                statuses: MessageStatus.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == status) },
+                kinds: MessageKind.allCases.map { .init(value: $0.rawValue, label: Self.kindName($0), selected: $0 == kind) })
             if let next = page.nextCursor {
                 let kept = ["status", "kind", "date"].compactMap { key in query.get(key).map { "\(key)=\(queryValue(String($0)))" } }
-                data["next"] = "/messages?" + (kept + ["cursor=" + queryValue(next)]).joined(separator: "&")
+                view.next = "/messages?" + (kept + ["cursor=" + queryValue(next)]).joined(separator: "&")
             }
-            return try await staff.render("messages", data, context)
+            return try await staff.render("messages", view, context)
         }
         web.get("messages/:id") { _, context in
             let venue = try context.requireVenue()
             let time = try staff.time(context)
             let (message, attempts) = try await store.messages.get(venueId: venue.id, id: try context.pathID("id", "message"))
-            var data = Self.row(message, time: time)
-            data["full_body"] = message.body ?? ""
+            var customerName: String?
             if let customerId = message.customerId {
                 do {
                     let customer = try await store.customers.get(venueId: venue.id, id: customerId)
-                    data["customer_name"] = "\(customer.firstName) \(customer.lastName)"
+                    customerName = "\(customer.firstName) \(customer.lastName)"
                 } catch CrierError.notFound(_) {}  // deleted since: the page says so
             }
-            data["scheduled"] = message.scheduledFor.map(time.dateAndTime) ?? ""
-            data["sent"] = message.sentAt.map(time.dateAndTime) ?? ""
-            data["handed_off"] = message.handedOffAt.map(time.dateAndTime) ?? ""
-            data["outbound"] = message.direction == .out
-            data["encoding"] = message.encoding?.rawValue ?? ""
-            data["provider_message_id"] = message.providerMessageId ?? ""
-            data["error_code"] = message.errorCode ?? ""
-            data["attempts"] = attempts.map { attempt in
-                ["attempt": attempt.attempt, "started": time.dateAndTime(attempt.startedAt), "outcome": attempt.outcome,
-                 "error_code": attempt.errorCode ?? "", "detail": attempt.detail ?? ""] as [String: Any]
-            }
-            return try await staff.render("message", data, context)
+            let view = MessageDetail(
+                message: Self.row(message, time: time), fullBody: message.body, customerName: customerName,
+                scheduled: message.scheduledFor.map(time.dateAndTime), sent: message.sentAt.map(time.dateAndTime),
+                handedOff: message.handedOffAt.map(time.dateAndTime), outbound: message.direction == .out, encoding: message.encoding?.rawValue,
+                providerMessageId: message.providerMessageId, errorCode: message.errorCode, zone: time.zoneName,
+                attempts: attempts.map { .init(attempt: $0.attempt, started: time.dateAndTime($0.startedAt), outcome: $0.outcome,
+                                               errorCode: $0.errorCode, detail: $0.detail) })
+            return try await staff.render("message", view, context)
         }
     }
 
-    static func row(_ message: Message, time: HumanTime) -> [String: Any] {
+    static func row(_ message: Message, time: PageTime) -> MessageRow {
         let body = message.body ?? ""
-        return ["id": message.id, "when": time.dateAndTime(message.sentAt ?? message.scheduledFor ?? message.createdAt),
-                "direction": message.direction == .in ? "in" : "out", "kind": kindName(message.kind), "status": message.status.rawValue,
-                "reason": message.reason ?? "", "to": message.to, "from": message.from ?? "", "segments": message.segments.map { String($0) } ?? "",
-                "body": body.count > 80 ? String(body.prefix(77)) + "…" : body, "customer_id": message.customerId ?? 0,
-                "has_customer": message.customerId != nil]
+        return MessageRow(
+            id: message.id, when: time.dateAndTime(message.sentAt ?? message.scheduledFor ?? message.createdAt),
+            direction: message.direction == .in ? "in" : "out", kind: kindName(message.kind), status: message.status.rawValue,
+            reason: message.reason, to: message.to, from: message.from, segments: message.segments,
+            body: body.isEmpty ? nil : body.count > 80 ? String(body.prefix(77)) + "…" : body, customerId: message.customerId)
     }
 
     /// A message kind as staff say it.
@@ -84,6 +78,51 @@ struct MessagePages: Sendable {
         case .manual: "staff text"
         }
     }
+}
+
+/// A text in a list (the log, a customer's page, the dashboard).
+struct MessageRow: Encodable {
+    var id: Int64
+    var when, direction, kind, status: String
+    var reason: String?
+    var to: String
+    var from: String?
+    var segments: Int?
+    /// The text, shortened; nil until it is written (at hand-off).
+    var body: String?
+    var customerId: Int64?
+}
+
+/// The message log with its filters.
+struct MessageList: Encodable {
+    var messages: [MessageRow]
+    var hasMessages: Bool
+    var date: String
+    var statuses: [Choice]
+    var kinds: [Choice]
+    var next: String?
+}
+
+/// One text with what happened to it.
+struct MessageDetail: Encodable {
+    struct Attempt: Encodable {
+        var attempt: Int
+        var started, outcome: String
+        var errorCode, detail: String?
+    }
+    var message: MessageRow
+    var fullBody, customerName, scheduled, sent, handedOff: String?
+    var outbound: Bool
+    var encoding, providerMessageId, errorCode: String?
+    /// The venue's zone, which every time on the page is in.
+    var zone: String
+    var attempts: [Attempt]
+}
+
+/// One choice of a `<select>`.
+struct Choice: Encodable {
+    var value, label: String
+    var selected: Bool
 }
 
 extension Calendar {

@@ -41,27 +41,38 @@ struct ProviderSettingsPage: Sendable {
     {
         let venue = try context.requireVenue()
         let current = try await change.current(venueId: venue.id)
-        let forms: [[String: Any]] = change.providers.map { provider in
+        let forms: [ProviderForms.Provider] = change.providers.map { provider in
             let isCurrent = provider.id == current.id, isSubmitted = provider.id == submitted
-            let fields: [[String: Any]] = provider.settingKeys.all.sorted().map { key in
+            let fields: [FormField] = provider.settingKeys.all.sorted().map { key in
                 let secret = provider.settingKeys.secret.contains(key)
                 let stored = isCurrent ? current.settings[key] : nil
                 var hint: String?
                 if secret { hint = stored.map { "Set (ends \($0.dropFirst())). Leave empty to keep it." } ?? "Not set." }
+                // Providers share setting names (`auth_token`), so each form's ids carry its provider.
                 return FormField(
-                    name: "settings.\(key)", label: key.replacingOccurrences(of: "_", with: " "),
+                    id: "\(provider.id)-\(key)", name: "settings.\(key)", label: key.replacingOccurrences(of: "_", with: " "),
                     // Secrets are write-only: never put back into the page, even when the form is re-shown.
                     value: secret ? nil : (isSubmitted ? typed[key] : stored), type: secret ? "password" : "text",
-                    error: isSubmitted ? errors.fields["settings.\(key)"] : nil, hint: hint, autocomplete: secret ? "new-password" : "off"
-                ).values
+                    error: isSubmitted ? errors.fields["settings.\(key)"] : nil, hint: hint, autocomplete: secret ? "new-password" : "off")
             }
-            return ["id": provider.id, "current": isCurrent, "open": isSubmitted || (submitted == nil && isCurrent), "fields": fields,
-                    "none": fields.isEmpty]
+            return .init(id: provider.id, current: isCurrent, open: isSubmitted || (submitted == nil && isCurrent), fields: fields)
         }
-        var data: [String: Any] = ["tabs": SettingsTabs.values(current: "provider"), "current": current.id, "providers": forms]
-        if !errors.isEmpty {
-            data["problem"] = errors.fields["provider"].map { "Provider \($0)." } ?? "Please fix the fields marked below; nothing was saved."
-        }
-        return try await staff.render("settings_provider", data, context, notice: notice, status: status)
+        let view = ProviderForms(
+            tabs: SettingsTabs.values(current: "provider"), inUse: current.id, providers: forms,
+            problem: errors.isEmpty ? nil : errors.fields["provider"].map { "Provider \($0)." } ?? "Please fix the fields marked below; nothing was saved.")
+        return try await staff.render("settings_provider", view, context, notice: notice, status: status)
     }
+}
+
+/// The provider page: one form per built-in provider, the one in use open.
+struct ProviderForms: Encodable {
+    struct Provider: Encodable {
+        var id: String
+        var current, open: Bool
+        var fields: [FormField]
+    }
+    var tabs: [SettingsTabs.Tab]
+    var inUse: String
+    var providers: [Provider]
+    var problem: String?
 }

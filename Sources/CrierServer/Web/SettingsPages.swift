@@ -40,16 +40,14 @@ struct SettingsPages: Sendable {
         }
     }
 
-    func render(_ data: [String: Any], _ context: CrierRequestContext, notice: String? = nil, status: HTTPResponse.Status = .ok)
+    func render(_ view: VenueSettingsForm, _ context: CrierRequestContext, notice: String? = nil, status: HTTPResponse.Status = .ok)
         async throws -> Response
     {
-        var data = data
-        data["tabs"] = SettingsTabs.values(current: "venue")
-        return try await staff.render("settings", data, context, notice: notice, status: status)
+        try await staff.render("settings", view, context, notice: notice, status: status)
     }
 
-    func venueForm(_ typed: VenueForm, errors: FieldErrors) -> [String: Any] {
-        var data: [String: Any] = ["fields": [
+    func venueForm(_ typed: VenueForm, errors: FieldErrors) -> VenueSettingsForm {
+        VenueSettingsForm(tabs: SettingsTabs.values(current: "venue"), fields: [
             FormField(name: "name", label: "Venue name", value: typed.name, error: errors.fields["name"], required: true),
             FormField(name: "timezone", label: "Timezone", value: typed.timezone, error: errors.fields["timezone"],
                       hint: "Event times are entered, and reminders timed, in this zone.", options: VenueForm.zones.map { ($0, $0) }),
@@ -58,22 +56,29 @@ struct SettingsPages: Sendable {
                       options: NumberingPlans.supportedRegions.map { code in
                           (code, Locale(identifier: "en_GB").localizedString(forRegionCode: code).map { "\($0) (\(code))" } ?? code)
                       }),
-        ].map(\.values), "quiet": [
+        ], quiet: [
             FormField(name: "quiet_hours.start", label: "From", value: typed.quietStart, type: "time", error: errors.fields["quiet_hours"]),
             FormField(name: "quiet_hours.end", label: "Until", value: typed.quietEnd, type: "time"),
-        ].map(\.values), "switch": FormField.checkbox(
+        ], killSwitch: .checkbox(
             name: "sms_enabled", label: "Send texts", checked: typed.smsEnabled,
             hint: "The kill switch: untick to stop every outgoing text at once. Texts due meanwhile are suppressed, not sent later.",
-            error: errors.fields["sms_enabled"]).values, "downloads": FormField.checkbox(
+            error: errors.fields["sms_enabled"]), downloads: .checkbox(
             name: "staff_downloads", label: "Staff may download CSV files", checked: typed.staffDownloads,
             hint: "The contact list and timelines download as CSV with every customer's name and mobile. Owners and managers always can (and have Exports); tick to let staff download them too.",
-            error: errors.fields["staff_downloads"]).values, "retention": FormField(
+            error: errors.fields["staff_downloads"]), retention: FormField(
             name: "message_retention_days", label: "Keep the words of texts for (days)", value: typed.retentionDays, type: "number",
             error: errors.fields["message_retention_days"],
-            hint: "After this many days a text's words are replaced by a marker; when and to whom it went, and its status, stay. Empty keeps them.").values]
-        if !errors.isEmpty { data["problem"] = "Please fix the fields marked below." }
-        return data
+            hint: "After this many days a text's words are replaced by a marker; when and to whom it went, and its status, stay. Empty keeps them."),
+            problem: errors.isEmpty ? nil : "Please fix the fields marked below.")
     }
+}
+
+/// The venue's settings form.
+struct VenueSettingsForm: Encodable {
+    var tabs: [SettingsTabs.Tab]
+    var fields, quiet: [FormField]
+    var killSwitch, downloads, retention: FormField
+    var problem: String?
 }
 
 /// The venue form's values, as stored or as typed.
@@ -132,8 +137,14 @@ enum SettingsTabs {
                       ("api_keys", "/settings/api-keys", "API keys"), ("audit", "/settings/audit", "Audit log"),
                       ("plugins", "/admin/plugins", "Plugins")]
 
-    static func values(current: String) -> [[String: Any]] {
-        // The audit log is the owners' (the layout knows who is signed in: `is_owner`).
-        all.map { ["href": $0.1, "label": $0.2, "current": $0.0 == current, "owners_only": $0.0 == "audit"] }
+    /// One link; the current page's is marked for screen readers too.
+    struct Tab: Encodable {
+        var href, label: String
+        var current, ownersOnly: Bool
+    }
+
+    static func values(current: String) -> [Tab] {
+        // The audit log is the owners' (the layout knows who is signed in: `chrome.is_owner`).
+        all.map { Tab(href: $0.1, label: $0.2, current: $0.0 == current, ownersOnly: $0.0 == "audit") }
     }
 }

@@ -24,7 +24,7 @@ struct SignInPages: Sendable {
         web.post("setup/:token") { request, context in try await setup(request, context) }
         web.get("login") { request, context in
             if context.staff != nil { return seeOther("/") }
-            return signInForm(request, page: "login", fields: loginFields(email: nil, errors: FieldErrors()), extra: ["next": safeNext(request.uri.queryParameters.get("next"))])
+            return signInForm(request, page: "login", view: SignInForm(fields: loginFields(email: nil, errors: FieldErrors()), next: safeNext(request.uri.queryParameters.get("next"))))
         }
         web.post("login") { request, context in try await login(request, context) }
         web.post("logout") { request, context in
@@ -49,7 +49,7 @@ struct SignInPages: Sendable {
         guard let venueId = try await store.staff.venueForSetupToken(token), try await store.staff.count() == 0,
               let venue = try await store.venues.byID(venueId)
         else { throw CrierError.notFound("setup link (it has been used, or it expired)") }
-        return signInForm(request, page: "setup", fields: setupFields(email: nil, name: venue.name, timezone: venue.timezone, errors: FieldErrors()))
+        return signInForm(request, page: "setup", view: SignInForm(fields: setupFields(email: nil, name: venue.name, timezone: venue.timezone, errors: FieldErrors())))
     }
 
     func setup(_ request: Request, _ context: CrierRequestContext) async throws -> Response {
@@ -62,7 +62,8 @@ struct SignInPages: Sendable {
             return try await signedIn(request, userId: user.id, venueId: venue.id, next: "/")
         } catch let error as CrierError {
             guard let fields = error.fieldMessages else { throw error }
-            return signInForm(request, page: "setup", fields: setupFields(email: email, name: name, timezone: timezone, errors: fields),
+            return signInForm(request, page: "setup", view: SignInForm(
+                fields: setupFields(email: email, name: name, timezone: timezone, errors: fields), problem: "Please fix the fields marked below."),
                               status: error.formStatus)
         }
     }
@@ -72,14 +73,15 @@ struct SignInPages: Sendable {
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let next = safeNext(form["next"])
         let address = ClientAddress.of(request, peer: context.peer)
-        let wrong = signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
-                               extra: ["next": next, "problem": "That email and password don't match an account."], status: .unauthorized)
+        let wrong = signInForm(request, page: "login", view: SignInForm(
+            fields: loginFields(email: email, errors: FieldErrors()), next: next, problem: "That email and password don't match an account."),
+                               status: .unauthorized)
         switch try await check(email: email, password: form["password"] ?? "", address: address) {
         case .limited(let limit):
             let problem = (limit == .address ? "Too many failed attempts from this network. " : "Too many failed attempts for this email. ")
                 + waitMessage
-            return signInForm(request, page: "login", fields: loginFields(email: email, errors: FieldErrors()),
-                              extra: ["next": next, "problem": problem], status: .tooManyRequests)
+            return signInForm(request, page: "login", view: SignInForm(fields: loginFields(email: email, errors: FieldErrors()), next: next, problem: problem),
+                              status: .tooManyRequests)
         case .wrong:
             return wrong
         case .matched(let user, let attempt):
@@ -123,12 +125,10 @@ struct SignInPages: Sendable {
     }
 
     /// A sign-in page, with the double-submit CSRF cookie set if the browser has none yet.
-    func signInForm(_ request: Request, page: String, fields: [FormField], extra: [String: Any] = [:], status: HTTPResponse.Status = .ok) -> Response {
+    func signInForm(_ request: Request, page: String, view: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let existing = request.cookies[Self.csrfCookie]?.value
         let csrf = existing ?? Secret.random(prefix: "")
-        var data = extra
-        data["fields"] = fields.map(\.values)
-        var response = pages.render(page, data, chrome: WebPages.Chrome(csrfToken: csrf), status: status)
+        var response = pages.render(page, view, chrome: WebPages.Chrome(csrfToken: csrf), status: status)
         if existing == nil {
             response.setCookie(Cookie(name: Self.csrfCookie, value: csrf, path: "/", secure: secure(request), httpOnly: true, sameSite: .lax))
         }
@@ -167,4 +167,12 @@ struct SignInPages: Sendable {
 
     /// A bcrypt hash of nothing anyone knows, checked when the email has no account (made once, when first needed).
     static let dummyHash = Bcrypt.hash(Secret.random(prefix: ""), cost: 12)
+}
+
+/// The sign-in and first-setup forms.
+struct SignInForm: Encodable {
+    var fields: [FormField]
+    /// Where to go once signed in (sign-in only).
+    var next: String?
+    var problem: String?
 }

@@ -84,28 +84,49 @@ struct StaffSettingsPage: Sendable {
         let venueId = try context.requireVenue().id
         let members = try await store.staff.members(venueId: venueId)
         let time = try staff.time(context)
-        let pending: [[String: Any]] = try await store.invitations.pending(venueId: venueId).map {
-            ["id": $0.id, "email": $0.email, "role": $0.role.rawValue, "expires": time.dateAndTime($0.expiresAt)]
+        let pending = try await store.invitations.pending(venueId: venueId).map {
+            StaffList.Invitation(id: $0.id, email: $0.email, role: $0.role.rawValue, expires: time.dateAndTime($0.expiresAt))
         }
         let grantable = Role.allCases.filter { $0 != .owner || me.role == .owner }
-        let rows: [[String: Any]] = members.map { member in
-            ["id": member.userId, "email": member.email, "role": member.role.rawValue, "me": member.userId == me.userId,
-             "editable": member.role != .owner || me.role == .owner,
-             "roles": grantable.map { ["value": $0.rawValue, "selected": $0 == member.role] as [String: Any] }]
+        let rows = members.map { member in
+            StaffList.Member(id: member.userId, email: member.email, role: member.role.rawValue, me: member.userId == me.userId,
+                             editable: member.role != .owner || me.role == .owner,
+                             roles: grantable.map { Choice(value: $0.rawValue, label: $0.rawValue, selected: $0 == member.role) })
         }
-        var data: [String: Any] = ["tabs": SettingsTabs.values(current: "staff"), "members": rows, "invitations": pending, "has_invitations": !pending.isEmpty, "fields": [
+        let view = StaffList(tabs: SettingsTabs.values(current: "staff"), members: rows, invitations: pending, hasInvitations: !pending.isEmpty, fields: [
             FormField(name: "email", label: "Email", value: typed["email"], type: "email", error: errors.fields["email"],
                       hint: "Crier makes a link for them to accept, shown here once: send it to them yourself.", required: true,
                       autocomplete: "off"),
             FormField(name: "role", label: "Role", value: typed["role"] ?? Role.staff.rawValue, error: errors.fields["role"],
                       hint: "Staff run the day; managers also change settings and staff; owners also manage owners.",
                       options: grantable.map { ($0.rawValue, $0.rawValue) }),
-        ].map(\.values)]
-        if !errors.isEmpty { data["problem"] = "Please fix the fields marked below." }
-        if let (invitation, link) = invited {
-            data["invited"] = ["email": invitation.email, "role": invitation.role.rawValue, "link": link,
-                               "expires": time.dateAndTime(invitation.expiresAt)]
-        }
-        return try await staff.render("settings_staff", data, context, notice: notice, status: status)
+        ], problem: errors.isEmpty ? nil : "Please fix the fields marked below.",
+           invited: invited.map { invitation, link in
+               .init(email: invitation.email, role: invitation.role.rawValue, link: link, expires: time.dateAndTime(invitation.expiresAt))
+           })
+        return try await staff.render("settings_staff", view, context, notice: notice, status: status)
     }
+}
+
+/// The venue's staff, their pending invitations, and the invitation form.
+struct StaffList: Encodable {
+    struct Member: Encodable {
+        var id: Int64
+        var email, role: String
+        var me, editable: Bool
+        var roles: [Choice]
+    }
+    struct Invitation: Encodable {
+        var id: Int64
+        var email, role, expires: String
+    }
+    /// A link just made, shown once.
+    struct Invited: Encodable { var email, role, link, expires: String }
+    var tabs: [SettingsTabs.Tab]
+    var members: [Member]
+    var invitations: [Invitation]
+    var hasInvitations: Bool
+    var fields: [FormField]
+    var problem: String?
+    var invited: Invited?
 }

@@ -26,11 +26,11 @@ struct TemplateSettingsPages: Sendable {
         web.get("settings/templates") { _, context in
             _ = try staff.requireManager(context)
             let overrides = try await store.templates.overrides(venueId: try context.requireVenue().id)
-            let rows: [[String: Any]] = MessageKind.allCases.flatMap { TemplateRules.names(for: $0) }.map { name in
-                ["name": name, "description": Self.descriptions[name] ?? name, "custom": overrides[name] != nil,
-                 "text": overrides[name] ?? renderer.defaults[name] ?? ""]
+            let rows = MessageKind.allCases.flatMap { TemplateRules.names(for: $0) }.map { name in
+                TemplateList.Row(name: name, description: Self.descriptions[name] ?? name, custom: overrides[name] != nil,
+                                 text: overrides[name] ?? renderer.defaults[name] ?? "")
             }
-            return try await staff.render("settings_templates", ["tabs": SettingsTabs.values(current: "templates"), "templates": rows], context)
+            return try await staff.render("settings_templates", TemplateList(tabs: SettingsTabs.values(current: "templates"), templates: rows), context)
         }
         web.get("settings/templates/:name") { request, context in
             _ = try staff.requireManager(context)
@@ -76,20 +76,48 @@ struct TemplateSettingsPages: Sendable {
               notice: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response
     {
         let venue = try context.requireVenue()
-        var data: [String: Any] = [
-            "tabs": SettingsTabs.values(current: "templates"), "name": name, "description": Self.descriptions[name] ?? name, "custom": custom,
-            "fields": TemplateRules.fields(for: kind).sorted().map { "{{\($0)}}" }.joined(separator: " "),
-            "default": renderer.defaults[name] ?? "",
-            "body": FormField(name: "body", label: "Wording", value: body, error: error, textarea: true).values,
-        ]
+        var view = TemplateEditor(
+            tabs: SettingsTabs.values(current: "templates"), name: name, description: Self.descriptions[name] ?? name, custom: custom,
+            fields: TemplateRules.fields(for: kind).sorted().map { "{{\($0)}}" }.joined(separator: " "),
+            defaultWording: renderer.defaults[name] ?? "",
+            body: FormField(name: "body", label: "Wording", value: body, error: error, textarea: true))
         do {
             let preview = try TemplatePreview.render(body, name: name, kind: kind, venue: venue, renderer: renderer, now: store.clock.now())
             let m = preview.measurement
-            data["preview"] = ["text": preview.text, "encoding": m.encoding == .gsm7 ? "GSM-7" : "UCS-2 (Unicode)", "characters": m.characters,
-                               "segments": m.segments, "unicode": m.encoding != .gsm7] as [String: Any]
+            view.preview = .init(text: preview.text, encoding: m.encoding == .gsm7 ? "GSM-7" : "UCS-2 (Unicode)", characters: m.characters,
+                                 segments: m.segments, unicode: m.encoding != .gsm7)
         } catch let failure {
-            if error == nil { data["preview_problem"] = failure.fieldMessages?.fields["body"] ?? failure.message }
+            if error == nil { view.previewProblem = failure.fieldMessages?.fields["body"] ?? failure.message }
         }
-        return try await staff.render("settings_template", data, context, notice: notice, status: status)
+        return try await staff.render("settings_template", view, context, notice: notice, status: status)
     }
+}
+
+/// Every template with its wording.
+struct TemplateList: Encodable {
+    struct Row: Encodable {
+        var name, description: String
+        var custom: Bool
+        var text: String
+    }
+    var tabs: [SettingsTabs.Tab]
+    var templates: [Row]
+}
+
+/// One template's wording, with the preview of what was typed (or why it cannot be sent).
+struct TemplateEditor: Encodable {
+    struct Preview: Encodable {
+        var text, encoding: String
+        var characters, segments: Int
+        var unicode: Bool
+    }
+    var tabs: [SettingsTabs.Tab]
+    var name, description: String
+    var custom: Bool
+    /// The fields the wording may use, as `{{field}}`.
+    var fields: String
+    var defaultWording: String
+    var body: FormField
+    var preview: Preview?
+    var previewProblem: String?
 }

@@ -41,8 +41,11 @@ struct WebErrorMiddleware: RouterMiddleware {
     }
 
     func page(_ status: HTTPResponse.Status, _ heading: String, _ message: String, _ context: Context) -> Response {
-        pages.render("error", ["heading": heading, "message": message],
+        pages.render("error", ErrorPage(heading: heading, message: message),
                      chrome: WebPages.Chrome(session: context.staff, venue: context.venue, csrfToken: context.staff?.csrfToken ?? ""),
                      status: status)
     }
 }
+
+/// What went wrong, said to staff.
+struct ErrorPage: Encodable { var heading, message: String }

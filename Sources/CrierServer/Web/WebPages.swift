@@ -19,11 +19,10 @@ struct WebPages: Sendable {
         stylesheet = try DefaultTemplates.stylesheet()
     }
 
-    /// Renders `page` with `data` plus what every page shows (`chrome`).
-    func render(_ page: String, _ data: [String: Any], chrome: Chrome, status: HTTPResponse.Status = .ok) -> Response {
-        var all = chrome.values
-        for (key, value) in data { all[key] = value }
-        let html = library.render(all, withTemplate: page) ?? "<!doctype html><title>Crier</title><p>Missing page \(page).</p>"
+    /// Renders `page` with its view (a struct per page) and the layout's data under `chrome`.
+    func render(_ page: String, _ view: some Encodable, chrome: Chrome, status: HTTPResponse.Status = .ok) -> Response {
+        let context = TemplateEncoder.context(view).adding("chrome", TemplateEncoder.context(chrome.view))
+        let html = library.render(context, withTemplate: page) ?? "<!doctype html><title>Crier</title><p>Missing page \(page).</p>"
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .init("X-Frame-Options")!: "DENY",
@@ -43,27 +42,39 @@ struct WebPages: Sendable {
         /// Links the loaded plugins add to the navigation.
         var navigation: [NavigationEntry] = []
 
-        var values: [String: Any] {
-            var values: [String: Any] = ["csrf_token": csrfToken]
-            if let notice { values["notice"] = notice }
-            if let session {
-                values["signed_in"] = true
-                values["user_email"] = session.email
-                values["can_manage"] = session.canManage
-                values["is_owner"] = session.role == .owner
-                values["unread"] = unread > 0 ? unread : false
-                values["switch_venues"] = venues.count > 1
-                values["venues"] = venues.map { ["id": $0.id, "name": $0.name, "current": $0.id == session.venueId] as [String: Any] }
-            }
-            if let venue { values["venue_name"] = venue.name }
-            values["plugin_nav"] = navigation.map { ["title": $0.title, "path": $0.path] }
-            return values
+        var view: ChromeView {
+            ChromeView(
+                csrfToken: csrfToken, notice: notice, signedIn: session != nil, userEmail: session?.email, canManage: session?.canManage ?? false,
+                isOwner: session?.role == .owner, unreadCount: unread > 0 ? unread : nil, switchVenues: venues.count > 1,
+                venues: venues.map { ChromeView.VenueChoice(id: $0.id, name: $0.name, current: $0.id == session?.venueId) },
+                venueName: venue?.name, pluginNav: navigation.map { ChromeView.Link(title: $0.title, path: $0.path) })
         }
     }
 }
 
+/// The layout's data, which every template reaches as `chrome.…`: who is signed in, where, the
+/// navigation with the Inbox's unread count, the CSRF token and a notice.
+struct ChromeView: Encodable {
+    struct VenueChoice: Encodable { var id: Int64; var name: String; var current: Bool }
+    struct Link: Encodable { var title: String; var path: String }
+    var csrfToken: String
+    var notice: String?
+    var signedIn: Bool
+    var userEmail: String?
+    var canManage: Bool
+    var isOwner: Bool
+    /// Unread replies; nil when there are none (no badge).
+    var unreadCount: Int?
+    var switchVenues: Bool
+    var venues: [VenueChoice]
+    var venueName: String?
+    var pluginNav: [Link]
+}
+
 /// One input of a form, as `field.mustache` shows it: its label, what was typed, and its error.
-struct FormField {
+struct FormField: Encodable {
+    /// The element's id, when the name is not unique on the page.
+    var id: String?
     var name: String
     var label: String
     var value: String?
@@ -79,21 +90,29 @@ struct FormField {
 
     /// A checkbox: sent as "true" when ticked, absent when not.
     static func checkbox(name: String, label: String, checked: Bool, hint: String? = nil, error: String? = nil) -> FormField {
-        FormField(name: name, label: label, value: checked ? "true" : nil, type: "checkbox", error: error, hint: hint)
+        FormField(id: nil, name: name, label: label, value: checked ? "true" : nil, type: "checkbox", error: error, hint: hint)
     }
 
-    var values: [String: Any] {
-        var values: [String: Any] = ["name": name, "label": label, "type": type, "value": value ?? "", "required": required,
-                                     "textarea": textarea, "checkbox": type == "checkbox", "checked": type == "checkbox" && value != nil]
-        if let options {
-            values["select"] = true
-            values["options"] = options.map { ["value": $0.value, "label": $0.label, "selected": $0.value == value] as [String: Any] }
-        }
-        values["input"] = !textarea && options == nil && type != "checkbox"
-        if let error { values["error"] = error }
-        if let hint { values["hint"] = hint }
-        if let autocomplete { values["autocomplete"] = autocomplete }
-        if let min { values["min"] = min }
-        return values
+    /// How `field.mustache` sees it.
+    struct View: Encodable {
+        struct Option: Encodable { var value: String; var label: String; var selected: Bool }
+        var id, name, label, type, value: String
+        var required, textarea, checkbox, checked, select, input: Bool
+        var options: [Option]
+        var error, hint, autocomplete, min: String?
+        /// The ids of the error and hint, which the input names as its description.
+        var describedBy: String?
     }
+
+    var view: View {
+        let id = id ?? name
+        let described = [error.map { _ in id + "-error" }, hint.map { _ in id + "-hint" }].compactMap { $0 }
+        return View(
+            id: id, name: name, label: label, type: type, value: value ?? "", required: required, textarea: textarea, checkbox: type == "checkbox",
+            checked: type == "checkbox" && value != nil, select: options != nil, input: !textarea && options == nil && type != "checkbox",
+            options: (options ?? []).map { View.Option(value: $0.value, label: $0.label, selected: $0.value == value) },
+            error: error, hint: hint, autocomplete: autocomplete, min: min, describedBy: described.isEmpty ? nil : described.joined(separator: " "))
+    }
+
+    func encode(to encoder: any Encoder) throws { try view.encode(to: encoder) }
 }

@@ -54,7 +54,7 @@ struct StaffPages: Sendable {
     let plugins: PluginHost
 
     /// Renders a page for the signed-in staff member (their venue, venues, unread count, token).
-    func render(_ page: String, _ data: [String: Any], _ context: CrierRequestContext, notice: String? = nil,
+    func render(_ page: String, _ view: some Encodable, _ context: CrierRequestContext, notice: String? = nil,
                 status: HTTPResponse.Status = .ok) async throws -> Response {
         let session = try requireStaff(context)
         let venue = try context.requireVenue()
@@ -65,16 +65,16 @@ struct StaffPages: Sendable {
         }
         let unread = try await store.inbox.unreadCount(venueId: venue.id)
         let navigation = plugins.plugins.flatMap(\.navigation).filter { !$0.managersOnly || session.canManage }
-        return pages.render(page, data, chrome: WebPages.Chrome(
+        return pages.render(page, view, chrome: WebPages.Chrome(
             session: session, venue: venue, venues: venues, unread: unread, csrfToken: session.csrfToken, notice: notice,
             navigation: navigation), status: status)
     }
 
     /// The loaded plugins' sections for a customer's page. A panel that fails is shown as such, and
     /// logged: the rest of the customer's page is still worth having.
-    func customerPanels(customerId: Int64, _ context: CrierRequestContext) async throws -> [[String: Any]] {
+    func customerPanels(customerId: Int64, _ context: CrierRequestContext) async throws -> [CustomerSection] {
         let session = try requireStaff(context)
-        var panels: [[String: Any]] = []
+        var panels: [CustomerSection] = []
         let withPanels = plugins.plugins.filter { !$0.panels.isEmpty }
         guard !withPanels.isEmpty else { return panels }
         let caller = try await caller(context, session: session)
@@ -82,10 +82,10 @@ struct StaffPages: Sendable {
             let services = plugins.services(for: plugin.id, store: store)
             for panel in plugin.panels {
                 do {
-                    panels.append(["title": panel.title, "html": try await panel.render(customerId, caller, services)])
+                    panels.append(CustomerSection(title: panel.title, html: try await panel.render(customerId, caller, services), failed: false))
                 } catch {
                     services.logger.error("customer panel failed", metadata: ["panel": "\(panel.title)", "error": "\(error)"])
-                    panels.append(["title": panel.title, "failed": true])
+                    panels.append(CustomerSection(title: panel.title, html: nil, failed: true))
                 }
             }
         }
@@ -124,5 +124,6 @@ struct StaffPages: Sendable {
         try await WebForm.read(request, csrf: context.staff?.csrfToken)
     }
 
-    func time(_ context: CrierRequestContext) throws -> HumanTime { HumanTime(zone: try context.requireVenue().timeZone) }
+    /// Instants as this venue's pages show them.
+    func time(_ context: CrierRequestContext) throws -> PageTime { PageTime(zone: try context.requireVenue().timeZone, now: store.clock.now()) }
 }

@@ -16,8 +16,9 @@ public struct PluginTemplates: Sendable {
         library = MustacheLibrary(templates: templates)
     }
 
-    /// Renders template `name` with `data`; a missing template is a programming error shown as such.
-    public func render(_ name: String, _ data: [String: Any]) -> String {
-        library.render(data, withTemplate: name) ?? "<p>Missing template \(name).</p>"
+    /// Renders template `name` with `view` (a struct per page or panel, made into the context by
+    /// ``TemplateEncoder``); a missing template is a programming error shown as such.
+    public func render(_ name: String, _ view: some Encodable) -> String {
+        library.render(TemplateEncoder.context(view), withTemplate: name) ?? "<p>Missing template \(name).</p>"
     }
 }
