@@ -4,6 +4,7 @@ critical accessibility violation, nothing scrolls sideways, no two elements over
 is cut off. The server runs with --test-clock, so a page whose template looks up a name outside
 its view is a 500 here too. A screenshot of each page at each width goes to .build/screenshots/."""
 import importlib.util
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -67,7 +68,7 @@ def read(me, chromium, name, path):
     for width, size in WIDTHS.items():
         chromium.set_window_size(*size)
         me.open(path)
-        if me.h1 in ("Something went wrong", "Not found", "Log in") and name not in ("login", "missing"):
+        if me.h1 in ("Something went wrong", "Not found", "Log in") and name not in ("login", "missing", "setup"):
             problems.append(f"{path}: {me.h1}: {me.text[:200]}")
             continue
         me.shot(name if width == "desktop" else f"phone-{name}")
@@ -95,6 +96,8 @@ def a_venue_with_one_of_everything(server_factory, chromium):
     server = server_factory(args=("serve", "--poll-interval", "0.2", "--test-clock"))
     link = re.search(r"/setup/\S+", server.stdout()).group(0)
     me = Staff(chromium, f"http://127.0.0.1:{server.port}")
+    problems = read(me, chromium, "setup", link)
+    assert not problems, "\n".join(problems)
     me.open(link)
     me.fill(email="owner@crown.example", password="a long enough password", name="The Crown")
     me.press("Create account")
@@ -157,6 +160,18 @@ def test_every_page_reads_well_and_is_accessible_at_both_widths(server_factory, 
     problems = []
     for name, path in pages:
         problems += read(me, me.driver, name, path)
+    # The README's pictures, whole pages at desktop width: scripts/readme-screenshots sets the folder.
+    if os.environ.get("CRIER_README_SHOTS"):
+        folder = Path(os.environ["CRIER_README_SHOTS"])
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, path in [("dashboard", "/"), ("customer", "/customers/1"), ("event", "/events/1")]:
+            me.driver.set_window_size(*WIDTHS["desktop"])
+            me.open(path)
+            height = me.driver.execute_script("return document.body.scrollHeight")
+            me.driver.set_window_size(1280, min(height + 120, 2400))
+            me.open(path)
+            me.driver.save_screenshot(str(folder / f"{name}.png"))
+        me.driver.set_window_size(*WIDTHS["desktop"])
     # Dates carry the year when it is not this one (the server's clock is today's).
     me.open("/events/1")
     assert "Wed 20 Jan 2027, 7pm" in me.text, me.text

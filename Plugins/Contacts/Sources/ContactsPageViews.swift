@@ -19,6 +19,8 @@ struct ContactsPage: Encodable {
     var severalVenues, everyVenue: Bool
     var sorts, optedOutChoices, upcomingChoices: [Choice]
     var canDownload: Bool
+    /// The venue's zone, which "last interaction" is in.
+    var zone: String
     var errors: [Problem] = []
     var contacts: [Row] = []
     var none = false

@@ -19,7 +19,7 @@ struct ContactsPages: Sendable {
                 .init(value: sort.rawValue, label: Self.sortLabels[sort]!, selected: (request.query["sort"] ?? "last_interaction") == sort.rawValue)
             },
             optedOutChoices: Self.choices(request.query["opted_out"]), upcomingChoices: Self.choices(request.query["upcoming"]),
-            canDownload: caller.canDownload)
+            canDownload: caller.canDownload, zone: zone.identifier)
         let filter: ContactFilter
         do {
             filter = try ContactFilter.read(request.query, venueIds: venues.map(\.id), now: services.clock.now(), zone: zone)

@@ -33,6 +33,8 @@ struct TimelinePage: Encodable {
     var noteError: String?
     var noteBody: String
     var canDownload: Bool
+    /// The venue's zone, which the days and times are in.
+    var zone: String
     var errors: [Problem] = []
     var days: [Day] = []
     var none = false

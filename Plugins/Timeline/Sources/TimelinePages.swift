@@ -48,7 +48,7 @@ struct TimelinePages: Sendable {
             from: request.query["from"] ?? "", to: request.query["to"] ?? "",
             kinds: [.init(value: "", label: "Everything", selected: (request.query["kind"] ?? "").isEmpty)]
                 + TimelineGroup.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: request.query["kind"] == $0.rawValue) },
-            noteError: problem?.message, noteBody: problem?.body ?? "", canDownload: caller.canDownload)
+            noteError: problem?.message, noteBody: problem?.body ?? "", canDownload: caller.canDownload, zone: zone.identifier)
         let filter: TimelineFilter
         do {
             filter = try TimelineFilter.read(request.query, venueId: caller.venueId, customerId: customer.id, zone: zone)

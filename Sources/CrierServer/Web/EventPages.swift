@@ -23,7 +23,7 @@ struct EventPages: Sendable {
         }
         web.get("events/new") { _, context in
             try await staff.render("event_form", form(title: "Add an event", action: "/events/new", input: EventInput(name: nil, startsAt: nil),
-                                                      errors: FieldErrors()), context)
+                                                      errors: FieldErrors(), zone: try context.requireVenue().timeZone), context)
         }
         web.post("events/new") { request, context in
             let form = try await staff.form(request, context)
@@ -37,7 +37,7 @@ struct EventPages: Sendable {
             } catch let error as CrierError {
                 guard var fields = error.fieldMessages else { throw error }
                 for (field, message) in errors.fields { fields.add(field, message) }
-                return try await staff.render("event_form", self.form(title: "Add an event", action: "/events/new", input: input, errors: fields),
+                return try await staff.render("event_form", self.form(title: "Add an event", action: "/events/new", input: input, errors: fields, zone: try context.requireVenue().timeZone),
                                               context, status: error.formStatus)
             }
         }
@@ -48,7 +48,7 @@ struct EventPages: Sendable {
             let input = EventInput(name: event.event.name, startsAt: EventTime.local(event.event.startsAt, in: zone),
                                    capacity: event.event.capacity, description: event.event.description)
             return try await staff.render("event_form", form(title: "Edit \(event.event.name)", action: "/events/\(event.event.id)/edit",
-                                                             input: input, errors: FieldErrors()), context)
+                                                             input: input, errors: FieldErrors(), zone: try context.requireVenue().timeZone), context)
         }
         web.post("events/:id/edit") { request, context in
             let form = try await staff.form(request, context)
@@ -68,7 +68,7 @@ struct EventPages: Sendable {
                 guard var fields = error.fieldMessages else { throw error }
                 for (field, message) in errors.fields { fields.add(field, message) }
                 return try await staff.render("event_form", self.form(title: "Edit \(current.event.name)", action: "/events/\(current.event.id)/edit",
-                                                                      input: input, errors: fields), context, status: error.formStatus)
+                                                                      input: input, errors: fields, zone: try context.requireVenue().timeZone), context, status: error.formStatus)
             }
         }
         web.get("events/:id/cancel") { _, context in
@@ -113,11 +113,11 @@ struct EventPages: Sendable {
         return try await staff.render("event", view, context, notice: notice)
     }
 
-    func form(title: String, action: String, input: EventInput, errors: FieldErrors) -> FormPage {
+    func form(title: String, action: String, input: EventInput, errors: FieldErrors, zone: TimeZone) -> FormPage {
         FormPage(title: title, action: action, fields: [
             FormField(name: "name", label: "Name", value: input.name, error: errors.fields["name"], required: true),
             FormField(name: "starts_at", label: "Starts", value: input.startsAt, type: "datetime-local", error: errors.fields["starts_at"],
-                      hint: "In the venue's local time.", required: true),
+                      hint: "In the venue's time zone, \(zone.identifier).", required: true),
             FormField(name: "capacity", label: "Capacity (seats)", value: input.capacity.map { String($0) }, type: "number",
                       error: errors.fields["capacity"], hint: "Leave empty for no limit.", min: "0"),
             FormField(name: "description", label: "Description (optional)", value: input.description, error: errors.fields["description"],
